@@ -1,0 +1,23 @@
+namespace Portal.Core.Connections;
+
+/// <summary>A stream: one source table delivered by a connection, optionally incremental by a cursor column.</summary>
+public sealed class ConnectionStream
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid ConnectionId { get; set; }
+
+    public required string Name { get; set; }
+
+    public required string Table { get; set; }
+
+    public string? CursorColumn { get; set; }
+
+    /// <summary>The cursor's value for the first run.</summary>
+    public string? CursorStart { get; set; }
+
+    /// <summary>The high-water mark after the last successful run.</summary>
+    public string? CursorValue { get; set; }
+
+    public int Position { get; set; }
+}

@@ -1,0 +1,44 @@
+namespace Portal.Core.Runs;
+
+using Portal.Core.Connections;
+
+/// <summary>One execution of a connection's delivery.</summary>
+public sealed class Run : ICustomerOwned
+{
+    /// <summary>Sequential, so people can say "run 58602".</summary>
+    public long Id { get; set; }
+
+    public Guid ConnectionId { get; set; }
+
+    /// <summary>Copied from the connection so tenant filters and run lists need no join.</summary>
+    public Guid CustomerId { get; set; }
+
+    public DeliveryKind Kind { get; set; }
+
+    public RunTrigger Trigger { get; set; }
+
+    public RunStatus Status { get; set; } = RunStatus.Queued;
+
+    public long? RerunOfId { get; set; }
+
+    /// <summary>A failure superseded by a later success of the same connection.</summary>
+    public bool Resolved { get; set; }
+
+    public int Attempt { get; set; } = 1;
+
+    public DateTimeOffset QueuedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    public string? Error { get; set; }
+
+    public long Rows { get; set; }
+
+    public long Bytes { get; set; }
+
+    public int Parts { get; set; }
+
+    public List<RunStream> Streams { get; set; } = [];
+}

@@ -1,0 +1,19 @@
+namespace Portal.Infrastructure.Persistence.Configurations;
+
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Core.Connections;
+
+internal sealed class ConnectionStreamConfiguration : IEntityTypeConfiguration<ConnectionStream>
+{
+    public void Configure(EntityTypeBuilder<ConnectionStream> builder)
+    {
+        builder.ToTable("Streams");
+        builder.Property(s => s.Name).HasMaxLength(200);
+        builder.Property(s => s.Table).HasMaxLength(200);
+        builder.Property(s => s.CursorColumn).HasMaxLength(200);
+        builder.Property(s => s.CursorStart).HasMaxLength(64);
+        builder.Property(s => s.CursorValue).HasMaxLength(64);
+        builder.HasIndex(s => new { s.ConnectionId, s.Name }).IsUnique();
+    }
+}

@@ -1,0 +1,80 @@
+namespace Portal.Infrastructure.Persistence;
+
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Access;
+using Portal.Core.Audit;
+using Portal.Core.Connections;
+using Portal.Core.Customers;
+using Portal.Core.Runs;
+using Portal.Core.Sources;
+using Portal.Infrastructure.Actors;
+using Portal.Infrastructure.Identity;
+
+/// <summary>
+/// The portal's state. Tenant isolation is a global query filter on every customer-owned set, so a
+/// query written anywhere is confined to what the current actor may see. Each provider has a
+/// subclass that owns its migrations (<see cref="SqlitePortalDbContext"/>, <see cref="PostgresPortalDbContext"/>).
+/// </summary>
+public abstract class PortalDbContext : IdentityDbContext<PortalUser, IdentityRole, string>, IDataProtectionKeyContext
+{
+    private readonly ICurrentActor _actor;
+
+    protected PortalDbContext(DbContextOptions options, ICurrentActor actor) : base(options)
+    {
+        _actor = actor;
+    }
+
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<Source> Sources => Set<Source>();
+    public DbSet<Connection> Connections => Set<Connection>();
+    public DbSet<ConnectionStream> ConnectionStreams => Set<ConnectionStream>();
+    public DbSet<Run> Runs => Set<Run>();
+    public DbSet<RunStream> RunStreams => Set<RunStream>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    // Read by the query filters on every query; EF parameterises members of the context.
+    internal bool SeesAllCustomers => _actor.Access.AllCustomers;
+    internal Guid? VisibleCustomerId => _actor.Access.CustomerId;
+
+    internal ICurrentActor Actor => _actor;
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+
+        builder.Entity<Customer>().HasQueryFilter(c => SeesAllCustomers || c.Id == VisibleCustomerId);
+        builder.Entity<Source>().HasQueryFilter(s => SeesAllCustomers || s.CustomerId == VisibleCustomerId);
+        builder.Entity<Connection>().HasQueryFilter(c => SeesAllCustomers || c.CustomerId == VisibleCustomerId);
+        builder.Entity<Run>().HasQueryFilter(r => SeesAllCustomers || r.CustomerId == VisibleCustomerId);
+        builder.Entity<AuditEntry>().HasQueryFilter(a => SeesAllCustomers || a.CustomerId == VisibleCustomerId);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored by name: readable in SQL and stable when members are reordered.
+        configurationBuilder.Properties<DeliveryKind>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<AuthMethod>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<ChecksumMode>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<RunStatus>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<RunTrigger>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<SourceKind>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        AuditTrail.Record(this);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        AuditTrail.Record(this);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+}

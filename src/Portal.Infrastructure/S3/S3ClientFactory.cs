@@ -1,0 +1,34 @@
+namespace Portal.Infrastructure.S3;
+
+using Amazon;
+using Amazon.Runtime;
+using Amazon.S3;
+
+/// <summary>Builds S3 clients configured for an endpoint; one place decides retries, checksums and addressing.</summary>
+public sealed class S3ClientFactory
+{
+    /// <summary>A client for <paramref name="endpoint"/> signing with <paramref name="credentials"/>.</summary>
+    public IAmazonS3 Create(S3Endpoint endpoint, AWSCredentials credentials)
+    {
+        var checksums = endpoint.ChecksumMode == Portal.Core.Connections.ChecksumMode.WhenRequired;
+        var config = new AmazonS3Config
+        {
+            RetryMode = RequestRetryMode.Standard,
+            MaxErrorRetry = 4,
+            RequestChecksumCalculation = checksums ? RequestChecksumCalculation.WHEN_REQUIRED : RequestChecksumCalculation.WHEN_SUPPORTED,
+            ResponseChecksumValidation = checksums ? ResponseChecksumValidation.WHEN_REQUIRED : ResponseChecksumValidation.WHEN_SUPPORTED,
+        };
+        if (string.IsNullOrEmpty(endpoint.ServiceUrl))
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(endpoint.Region);
+        }
+        else
+        {
+            // S3-compatible stores rarely have virtual-host DNS; path style always works.
+            config.ServiceURL = endpoint.ServiceUrl;
+            config.ForcePathStyle = true;
+            config.AuthenticationRegion = endpoint.Region;
+        }
+        return new AmazonS3Client(credentials, config);
+    }
+}

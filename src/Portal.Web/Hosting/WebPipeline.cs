@@ -1,0 +1,30 @@
+namespace Portal.Web.Hosting;
+
+using Portal.Infrastructure.Seeding;
+using Portal.Web.Api;
+using Portal.Web.Auth;
+using Portal.Web.Components;
+
+internal static class WebPipeline
+{
+    public static Task PreparePortalAsync(this WebApplication app) =>
+        PortalStartup.PrepareAsync(app.Services, app.Configuration, app.Environment.ContentRootPath, app.Lifetime.ApplicationStopping);
+
+    public static WebApplication UsePortal(this WebApplication app)
+    {
+        app.UseExceptionHandler("/error", createScopeForErrors: true);
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
+        // Empty 4xx/5xx API answers (405, 415, ...) still get a problem-details body.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.UseAntiforgery();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapStaticAssets();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapAccountEndpoints();
+        app.MapPortalApi();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
