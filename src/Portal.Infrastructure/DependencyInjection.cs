@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Actors;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.S3;
@@ -20,6 +21,7 @@ public static class DependencyInjection
         services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSection(PortalOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DatabaseOptions>().Bind(builder.Configuration.GetSection(DatabaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
+        DefaultConnectionString(builder);
         services.TryAddScoped<IPrincipalAccessor, NoPrincipalAccessor>();
         services.AddScoped<CurrentActor>();
         services.AddScoped<ICurrentActor>(sp => sp.GetRequiredService<CurrentActor>());
@@ -34,33 +36,43 @@ public static class DependencyInjection
         return builder;
     }
 
+    // Everything is read when first resolved, not at registration: hosts and test factories may
+    // add configuration after this method runs.
     private static void AddDatabase(IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var connectionString = builder.Configuration.GetConnectionString("Portal");
         // Scoped factories: contexts are created from the caller's scope, so the tenant filter sees
         // the caller's actor (a Blazor circuit, an HTTP request or a job).
-        if (database.Provider == DatabaseProvider.Postgres)
-        {
-            if (string.IsNullOrWhiteSpace(connectionString))
-                throw new InvalidOperationException("Portal:Database:Provider is Postgres but ConnectionStrings:Portal is empty.");
-            services.AddDbContextFactory<PostgresPortalDbContext>(o => o.UseNpgsql(connectionString), ServiceLifetime.Scoped);
-            services.AddScoped<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<PostgresPortalDbContext>>();
-        }
-        else
-        {
-            connectionString ??= DefaultSqlite(builder);
-            services.AddDbContextFactory<SqlitePortalDbContext>(o => o.UseSqlite(connectionString), ServiceLifetime.Scoped);
-            services.AddScoped<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<SqlitePortalDbContext>>();
-        }
+        services.AddDbContextFactory<SqlitePortalDbContext>((sp, o) => o.UseSqlite(SqliteConnectionString(sp)), ServiceLifetime.Scoped);
+        services.AddDbContextFactory<PostgresPortalDbContext>((sp, o) => o.UseNpgsql(PostgresConnectionString(sp)), ServiceLifetime.Scoped);
+        services.AddScoped<IDbContextFactory<PortalDbContext>>(sp =>
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
+                ? new PortalDbContextFactory<PostgresPortalDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresPortalDbContext>>())
+                : new PortalDbContextFactory<SqlitePortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlitePortalDbContext>>()));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
     }
 
-    private static string DefaultSqlite(IHostApplicationBuilder builder)
+    private static string PostgresConnectionString(IServiceProvider sp) =>
+        sp.GetRequiredService<IConfiguration>().GetConnectionString("Portal") is { Length: > 0 } cs
+            ? cs
+            : throw new InvalidOperationException("Portal:Database:Provider is Postgres but ConnectionStrings:Portal is empty.");
+
+    private static string SqliteConnectionString(IServiceProvider sp) =>
+        sp.GetRequiredService<IConfiguration>().GetConnectionString("Portal") is { Length: > 0 } cs
+            ? cs
+            : throw new InvalidOperationException("ConnectionStrings:Portal is empty.");
+
+    /// <summary>
+    /// SQLite in the data folder unless a connection string is configured. Put into configuration
+    /// (not computed later) so EF and Quartz's job store read the same value; sources added after
+    /// this (tests, command line) still override it.
+    /// </summary>
+    private static void DefaultConnectionString(IHostApplicationBuilder builder)
     {
+        if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString("Portal"))) return;
         var dataDirectory = PortalOptions.ResolveDataDirectory(builder.Configuration, builder.Environment.ContentRootPath);
         Directory.CreateDirectory(dataDirectory);
-        return $"Data Source={Path.Combine(dataDirectory, "portal.db")}";
+        var path = Path.Combine(dataDirectory, "portal.db");
+        builder.Configuration.AddInMemoryCollection([new("ConnectionStrings:Portal", $"Data Source={path}")]);
     }
 }

@@ -1,9 +1,11 @@
 using Portal.Infrastructure;
+using Portal.Infrastructure.Jobs;
 using Portal.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPortalInfrastructure();
 builder.AddPortalWeb();
+if (builder.Configuration.GetValue("Portal:RunWorkers", true)) builder.AddPortalWorkers();
 
 var app = builder.Build();
 await app.PreparePortalAsync();

@@ -4,14 +4,13 @@ using Microsoft.AspNetCore.Diagnostics;
 using Portal.Core.Validation;
 
 /// <summary>
-/// Turns exceptions on <c>/api</c> into problem details: invalid input is a 400 with a message per
+/// Turns exceptions on <c>/api</c> (the only branch it is registered on) into problem details: invalid input is a 400 with a message per
 /// field, a missing object a 404, a malformed body a 400, anything else a 500 without internals.
 /// </summary>
 internal sealed class ApiProblems : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (!context.Request.Path.StartsWithSegments("/api")) return false;
         var result = exception switch
         {
             ValidationException v => Results.ValidationProblem(

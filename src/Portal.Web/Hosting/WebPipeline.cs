@@ -12,10 +12,12 @@ internal static class WebPipeline
 
     public static WebApplication UsePortal(this WebApplication app)
     {
-        app.UseExceptionHandler("/error", createScopeForErrors: true);
+        // API callers get problem details; people get the error page.
+        app.UseWhen(IsApi, api => api.UseExceptionHandler());
+        app.UseWhen(c => !IsApi(c), ui => ui.UseExceptionHandler("/error", createScopeForErrors: true));
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         // Empty 4xx/5xx API answers (405, 415, ...) still get a problem-details body.
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.UseWhen(IsApi, api => api.UseStatusCodePages());
         app.UseAntiforgery();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -27,4 +29,6 @@ internal static class WebPipeline
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
+
+    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
 }

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests and the demo need: a real S3 server (Ceph RADOS Gateway),
+# PostgreSQL for cluster tests, Chromium for UI tests, sqlite3 and awscli for benchmarks.
+# Idempotent: a package already present is not installed again.
+set -euo pipefail
+want=(ceph-mon ceph-osd radosgw curl uuid-runtime chromium postgresql sqlite3)
+missing=()
+for p in "${want[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+[ ${#missing[@]} -eq 0 ] && exit 0
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "Installing: ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
