@@ -1,0 +1,33 @@
+namespace Portal.Web.Tests.Components;
+
+using Bunit;
+using Portal.Web.Auth;
+using Portal.Web.Components.Layout;
+
+public sealed class NavMenuTests : MudComponentTest
+{
+    private List<string> Links(IRenderedComponent<NavMenu> cut) =>
+        cut.FindAll("a.mud-nav-link").Select(a => a.TextContent.Trim()).ToList();
+
+    [Fact]
+    public void NavMenu_ForAnAdmin_ShouldShowCustomersAndTheAdminGroup()
+    {
+        AddAuthorization().SetAuthorized("admin").SetPolicies(Policies.Staff, Policies.Admin);
+
+        var cut = Render<NavMenu>();
+
+        Assert.Contains("Customers", Links(cut));
+        Assert.Contains("Users", Links(cut));
+        Assert.Contains("Audit log", Links(cut));
+    }
+
+    [Fact]
+    public void NavMenu_ForACustomerUser_ShouldShowOnlyTheirAreas()
+    {
+        AddAuthorization().SetAuthorized("customer");
+
+        var cut = Render<NavMenu>();
+
+        Assert.Equal(["Home", "Connections", "Runs", "Buckets", "API tokens"], Links(cut));
+    }
+}
