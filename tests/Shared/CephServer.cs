@@ -44,7 +44,7 @@ public sealed class CephServer : IAsyncLifetime
         if (_dir is not null) await ScriptRunner.RunAsync("ceph-down.sh", [_dir]);
     }
 
-    public S3Endpoint S3Endpoint => new(Region, Endpoint, Portal.Core.Connections.ChecksumMode.WhenRequired);
+    public S3Endpoint S3Endpoint => new(Region, Endpoint, Portal.Core.Connections.ChecksumPolicy.WhenRequired);
 
     /// <summary>A client as the tester user, through the app's own factory.</summary>
     public IAmazonS3 CreateClient() => new S3ClientFactory().Create(S3Endpoint, new BasicAWSCredentials(AccessKey, SecretKey));

@@ -42,6 +42,8 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         };
         foreach (var (k, v) in Settings) settings[k] = v;
         builder.UseEnvironment("Testing");
+        // Outside Development the static web assets (MudBlazor, blazor.web.js) come from a publish folder; tests run from the build.
+        builder.UseStaticWebAssets();
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
     }

@@ -23,7 +23,7 @@ public sealed class Connection : ICustomerOwned
 
     public string? StsEndpoint { get; set; }
 
-    public ChecksumMode ChecksumMode { get; set; } = ChecksumMode.WhenSupported;
+    public ChecksumPolicy ChecksumMode { get; set; } = ChecksumPolicy.WhenSupported;
 
     public string? KmsKeyArn { get; set; }
 

@@ -60,7 +60,7 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser, IdentityRo
         // Enums are stored by name: readable in SQL and stable when members are reordered.
         configurationBuilder.Properties<DeliveryKind>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<AuthMethod>().HaveConversion<string>().HaveMaxLength(32);
-        configurationBuilder.Properties<ChecksumMode>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<ChecksumPolicy>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<RunStatus>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<RunTrigger>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<SourceKind>().HaveConversion<string>().HaveMaxLength(32);

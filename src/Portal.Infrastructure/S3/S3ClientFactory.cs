@@ -10,7 +10,7 @@ public sealed class S3ClientFactory
     /// <summary>A client for <paramref name="endpoint"/> signing with <paramref name="credentials"/>.</summary>
     public IAmazonS3 Create(S3Endpoint endpoint, AWSCredentials credentials)
     {
-        var checksums = endpoint.ChecksumMode == Portal.Core.Connections.ChecksumMode.WhenRequired;
+        var checksums = endpoint.ChecksumMode == Portal.Core.Connections.ChecksumPolicy.WhenRequired;
         var config = new AmazonS3Config
         {
             RetryMode = RequestRetryMode.Standard,

@@ -56,7 +56,7 @@ public sealed class DemoSeeder(PortalDbContext db, UserAdminService userAdmin, I
             Region = "us-east-1",
             Prefix = "portal/",
             Endpoint = local ? options.S3Endpoint : null,
-            ChecksumMode = local ? ChecksumMode.WhenRequired : ChecksumMode.WhenSupported,
+            ChecksumMode = local ? ChecksumPolicy.WhenRequired : ChecksumPolicy.WhenSupported,
             AuthMethod = local ? AuthMethod.AccessKey : AuthMethod.AssumeRole,
             RoleArn = local ? null : "arn:aws:iam::123456789012:role/portal-writer",
             ExternalId = ExternalIds.Create(),

@@ -18,9 +18,10 @@ internal static class WebPipeline
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         // Empty 4xx/5xx API answers (405, 415, ...) still get a problem-details body.
         app.UseWhen(IsApi, api => api.UseStatusCodePages());
-        app.UseAntiforgery();
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authentication: tokens are bound to the signed-in user.
+        app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapOpenApi("/openapi/{documentName}.json");

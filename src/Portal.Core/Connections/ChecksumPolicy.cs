@@ -4,7 +4,7 @@ namespace Portal.Core.Connections;
 /// When the S3 client adds integrity checksums. AWS accepts the SDK's default trailing CRC32;
 /// several S3-compatible stores (Ceph RGW among them) reject it, so it is set per endpoint.
 /// </summary>
-public enum ChecksumMode
+public enum ChecksumPolicy
 {
     WhenSupported,
     WhenRequired,

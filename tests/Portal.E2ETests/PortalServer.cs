@@ -1,0 +1,83 @@
+namespace Portal.E2ETests;
+
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Portal.Tests.Shared;
+
+/// <summary>
+/// The portal on a real Kestrel port and Debian's Chromium driven by Playwright, shared by the E2E
+/// tests of a run. Playwright's own browser download does not work here, so the system browser is used.
+/// </summary>
+public sealed class PortalServer : IAsyncLifetime
+{
+    public PortalAppFactory App { get; } = new();
+
+    public string BaseUrl { get; private set; } = "";
+
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        // Short, so a test can watch an open circuit lose a removed role.
+        App.Settings["Portal:Auth:RevalidationInterval"] = "00:00:02";
+        App.UseKestrel(0);
+        App.StartServer();
+        BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("PORTAL_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        await App.DisposeAsync();
+    }
+
+    /// <summary>A fresh browser context (own cookies) with a page.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Signs in through the real sign-in form and waits for the interactive shell.</summary>
+    public static async Task SignInAsync(IPage page, string email, string password)
+    {
+        // Stay on a sign-in page the app redirected to, so its return address is kept.
+        if (!page.Url.Contains("/account/login", StringComparison.Ordinal)) await page.GotoAsync("/account/login");
+        await page.FillAsync("[data-testid=email]", email);
+        await page.FillAsync("[data-testid=password]", password);
+        await page.ClickAsync("[data-testid=sign-in]");
+        try
+        {
+            await page.WaitForSelectorAsync("[data-testid=signed-in-user]");
+        }
+        catch (TimeoutException)
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "portal-e2e-signin.png") });
+            throw;
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PortalServerCollection : ICollectionFixture<PortalServer>
+{
+    public const string Name = "portal-server";
+}
