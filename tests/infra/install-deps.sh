@@ -2,8 +2,10 @@
 # Installs the Debian packages the tests and the demo need: a real S3 server (Ceph RADOS Gateway),
 # PostgreSQL for cluster tests, Chromium for UI tests, sqlite3 and awscli for benchmarks.
 # Idempotent: a package already present is not installed again.
+# Usage: install-deps.sh [all|demo]   (demo: only the S3 server)
 set -euo pipefail
-want=(ceph-mon ceph-osd radosgw curl uuid-runtime chromium postgresql sqlite3)
+want=(ceph-mon ceph-osd radosgw curl uuid-runtime)
+[ "${1:-all}" = demo ] || want+=(chromium postgresql sqlite3)
 missing=()
 for p in "${want[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0

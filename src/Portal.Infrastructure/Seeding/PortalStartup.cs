@@ -20,7 +20,11 @@ public static class PortalStartup
         if (!demo.Enabled) return;
         var dataDirectory = PortalOptions.ResolveDataDirectory(configuration, contentRoot);
         var created = await sp.GetRequiredService<DemoSeeder>().SeedAsync(demo, dataDirectory, cancellationToken);
-        if (created.Count == 0) return;
+        if (created.Count == 0)
+        {
+            Console.WriteLine("Demo data exists already; its passwords were shown at the first start (delete the data folder to start over).");
+            return;
+        }
         // Printed once to the console (not the log, which may be shipped elsewhere): the only time they are shown.
         Console.WriteLine();
         Console.WriteLine("Demo users (passwords are shown only now):");
