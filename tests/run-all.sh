@@ -10,6 +10,7 @@ command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (dotnet not 
 bash tests/infra/install-deps.sh
 
 work=$(mktemp -d /tmp/portal-tests.XXXXXX)
+chmod 755 "$work"   # the postgres user must reach its data folder inside
 cleanup() {
   bash tests/infra/ceph-down.sh "$work/ceph" >/dev/null 2>&1 || true
   bash tests/infra/postgres-down.sh "$work/pg" >/dev/null 2>&1 || true
