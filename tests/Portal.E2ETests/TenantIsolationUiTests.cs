@@ -33,7 +33,20 @@ public sealed class TenantIsolationUiTests(PortalServer server)
         await page.WaitForSelectorAsync("[data-testid=connections]");
         var connections = await page.InnerTextAsync("[data-testid=connections]");
         Assert.Contains("my-dumps", connections, StringComparison.Ordinal);
-        Assert.DoesNotContain("their-secret-dumps", await page.ContentAsync(), StringComparison.Ordinal);
+
+        // No page of theirs shows the other customer's name or connection.
+        foreach (var path in new[] { "/", "/connections", "/runs", "/buckets", "/tokens" })
+        {
+            await page.GotoAsync(path);
+            await page.WaitForSelectorAsync("[data-testid=signed-in-user]");
+            await page.WaitForLoadStateAsync(Microsoft.Playwright.LoadState.NetworkIdle);
+            var html = await page.ContentAsync();
+            Assert.DoesNotContain("their-secret-dumps", html, StringComparison.Ordinal);
+            Assert.DoesNotContain(theirs.Name, html, StringComparison.Ordinal);
+        }
+        await page.GotoAsync("/buckets");
+        await page.WaitForSelectorAsync("[data-testid=buckets]");
+        Assert.Contains("my-dumps", await page.InnerTextAsync("[data-testid=buckets]"), StringComparison.Ordinal);
 
         // Typing the address of a staff page does not help.
         foreach (var path in new[] { "/customers", "/admin/users", "/admin/audit" })
