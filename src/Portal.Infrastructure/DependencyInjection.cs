@@ -8,6 +8,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Actors;
+using Portal.Infrastructure.Connections;
+using Portal.Infrastructure.Customers;
+using Portal.Infrastructure.KeyTemplates;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.S3;
 using Portal.Infrastructure.Secrets;
@@ -33,6 +36,9 @@ public static class DependencyInjection
             .PersistKeysToDbContext<PortalDbContext>();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         services.AddSingleton<S3ClientFactory>();
+        services.AddScoped<CustomerService>();
+        services.AddScoped<KeyPreviewService>();
+        services.AddScoped<ConnectionService>();
         return builder;
     }
 

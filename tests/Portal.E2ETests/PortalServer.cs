@@ -56,6 +56,15 @@ public sealed class PortalServer : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>Opens a page of the app and waits until its circuit is live (typing before that is lost).</summary>
+    public static async Task OpenAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await WaitForInteractiveAsync(page);
+    }
+
+    public static Task WaitForInteractiveAsync(IPage page) => page.WaitForSelectorAsync("[data-interactive=true]");
+
     /// <summary>Signs in through the real sign-in form and waits for the interactive shell.</summary>
     public static async Task SignInAsync(IPage page, string email, string password)
     {
@@ -67,6 +76,7 @@ public sealed class PortalServer : IAsyncLifetime
         try
         {
             await page.WaitForSelectorAsync("[data-testid=signed-in-user]");
+            await WaitForInteractiveAsync(page);
         }
         catch (TimeoutException)
         {

@@ -48,7 +48,7 @@ public sealed class ShellTests(PortalServer server)
         await page.WaitForFunctionAsync("() => localStorage.getItem('portal-dark') === '1'");
         var darkBackground = await BackgroundAsync(page);
         await page.ReloadAsync();
-        await page.WaitForSelectorAsync("[data-testid=signed-in-user]");
+        await PortalServer.WaitForInteractiveAsync(page);
         await page.WaitForFunctionAsync($"() => getComputedStyle(document.body).backgroundColor === '{darkBackground}'");
 
         Assert.NotEqual(lightBackground, darkBackground);

@@ -3,7 +3,6 @@ namespace Portal.Infrastructure.Identity;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Infrastructure.ApiTokens;
-using Portal.Infrastructure.Customers;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Seeding;
 using Portal.Infrastructure.Users;
@@ -19,7 +18,6 @@ public static class IdentityRegistration
         services.AddScoped<DemoSeeder>();
         services.AddScoped<UserAdminService>();
         services.AddScoped<ApiTokenService>();
-        services.AddScoped<CustomerService>();
         return services.AddIdentityCore<PortalUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;

@@ -16,5 +16,6 @@ internal static class PortalApi
             .DisableAntiforgery();
         api.MapMeApi();
         api.MapCustomersApi();
+        api.MapKeyTemplatesApi();
     }
 }

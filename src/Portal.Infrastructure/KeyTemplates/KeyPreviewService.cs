@@ -1,0 +1,91 @@
+namespace Portal.Infrastructure.KeyTemplates;
+
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Connections;
+using Portal.Core.Formats;
+using Portal.Core.KeyTemplates;
+using Portal.Core.Validation;
+using Portal.Infrastructure.Actors;
+using Portal.Infrastructure.Persistence;
+using Portal.Infrastructure.Scheduling;
+
+/// <summary>
+/// Previews the keys of a template, for the API (any values, realistic defaults) and for the
+/// connection editor (the connection's streams, now and its next scheduled runs).
+/// </summary>
+public sealed class KeyPreviewService(IDbContextFactory<PortalDbContext> contexts, ICurrentActor actor, TimeProvider clock)
+{
+    public const int MaxParts = 100;
+    public const int MaxKeys = 100_000;
+
+    /// <summary>The preview, or null when the request names a connection the caller may not see.</summary>
+    public async Task<PreviewResult?> PreviewAsync(KeyPreviewInput input, CancellationToken cancellationToken)
+    {
+        var connection = await FindConnectionAsync(input.ConnectionId, cancellationToken);
+        // A Customer previews only for their own connection: a connection they cannot see is "not found".
+        if (connection is null && input.ConnectionId is not null && !actor.Access.AllCustomers) return null;
+
+        var format = input.Format ?? connection?.Format ?? FileFormats.Csv;
+        var compression = input.Compression ?? connection?.Compression ?? FileFormats.NoCompression;
+        var parts = input.Parts ?? 2;
+        var errors = FileFormats.Check(format, compression)
+            .Require(parts is >= 1 and <= MaxParts, "parts", $"Preview 1 to {MaxParts} parts per stream.");
+        var load = Truncate(input.LoadTime ?? clock.GetUtcNow());
+        var streams = Streams(input, connection, load, errors);
+        errors.Require((long)streams.Count * parts <= MaxKeys, "streams", $"A preview shows at most {MaxKeys:N0} keys: fewer streams or parts.");
+        errors.ThrowIfInvalid();
+
+        var template = input.Template ?? (connection is null ? null : connection.Template ?? DefaultTemplates.For(connection.Kind));
+        var run = new PreviewRun(load, input.ConnectionRunId ?? Guid.NewGuid().ToString());
+        return KeyPreview.Build(template, input.Prefix ?? connection?.Prefix, FileFormats.Extension(format, compression),
+            connection?.Id.ToString() ?? input.ConnectionId ?? Guid.NewGuid().ToString(), streams, [run], parts);
+    }
+
+    /// <summary>The keys a connection would write with <paramref name="template"/>: a run now and the next three scheduled runs, parts 0 and 1.</summary>
+    public ConnectionPreview PreviewConnection(Connection connection, string? template, int scheduledRuns = 3)
+    {
+        var now = Truncate(clock.GetUtcNow());
+        var loads = new List<DateTimeOffset> { now };
+        if (CronSchedule.TryParse(connection.Schedule, out var schedule, out _) && connection.Schedule is not null)
+            loads.AddRange(schedule!.Next(now, scheduledRuns));
+        var runs = loads.Select((t, i) => new PreviewRun(t, KeyPreview.StreamRunId(connection.Id.ToString(), "run-" + i))).ToList();
+        var result = KeyPreview.Build(template, connection.Prefix, FileFormats.Extension(connection.Format, connection.Compression),
+            connection.Id.ToString(), ConnectionPreviewStreams.Of(connection), runs, parts: 2);
+        return new ConnectionPreview(runs, result);
+    }
+
+    private async Task<Connection?> FindConnectionAsync(string? id, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var connectionId)) return null;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Connections.AsNoTracking().Include(c => c.Streams).FirstOrDefaultAsync(c => c.Id == connectionId, cancellationToken);
+    }
+
+    private static List<PreviewStream> Streams(KeyPreviewInput input, Connection? connection, DateTimeOffset load, FieldErrors errors)
+    {
+        if (input.Streams is null)
+        {
+            if (connection is not null && connection.Streams.Count > 0) return [.. ConnectionPreviewStreams.Of(connection)];
+            // A realistic stand-in, with a cursor a day behind the load so cursor macros preview too.
+            return [new PreviewStream(Guid.NewGuid().ToString(), "sales_summary_daily", load.AddDays(-1))];
+        }
+        var streams = new List<PreviewStream>(input.Streams.Count);
+        for (var i = 0; i < input.Streams.Count; i++)
+        {
+            var s = input.Streams[i];
+            if (s is null || string.IsNullOrWhiteSpace(s.Name))
+            {
+                errors.Add($"streams[{i}].name", "Each stream needs a name.");
+                continue;
+            }
+            streams.Add(new PreviewStream(string.IsNullOrWhiteSpace(s.Id) ? Guid.NewGuid().ToString() : s.Id, s.Name, s.Cursor));
+        }
+        return streams;
+    }
+
+    private static DateTimeOffset Truncate(DateTimeOffset time) =>
+        new DateTimeOffset(time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+}
+
+/// <summary>A connection's previewed runs and keys.</summary>
+public sealed record ConnectionPreview(IReadOnlyList<PreviewRun> Runs, PreviewResult Result);
