@@ -1,8 +1,5 @@
 namespace Portal.Core.KeyTemplates;
 
-using System.Security.Cryptography;
-using System.Text;
-
 /// <summary>A stream in a preview; a null cursor means the stream has no cursor column.</summary>
 public sealed record PreviewStream(string Id, string Name, DateTimeOffset? Cursor);
 
@@ -29,6 +26,8 @@ public static class KeyPreview
         var warnings = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning).ToList();
         if (errors.Count > 0) return new PreviewResult([], errors, warnings);
 
+        var normalisedPrefix = PathPrefix.Normalise(prefix);
+        var needsStreamRunId = parsed.Uses.Contains(MacroKind.StreamRunId);
         var keys = new List<PreviewKey>(runs.Count * streams.Count * parts);
         for (var r = 0; r < runs.Count; r++)
         {
@@ -36,9 +35,9 @@ public static class KeyPreview
             foreach (var stream in streams)
             {
                 var values = new KeyValues(run.LoadTime, CursorAt(stream, runs, r), stream.Id, stream.Name,
-                    connectionId, run.ConnectionRunId, StreamRunId(run.ConnectionRunId, stream.Id), 0, extension);
+                    connectionId, run.ConnectionRunId, needsStreamRunId ? StreamRunId(run.ConnectionRunId, stream.Id) : "", 0, extension);
                 for (var part = 0; part < parts; part++)
-                    keys.Add(new PreviewKey(r, stream.Name, part, PathPrefix.Join(prefix, parsed.Expand(values with { Part = part }))));
+                    keys.Add(new PreviewKey(r, stream.Name, part, parsed.Expand(values with { Part = part }, normalisedPrefix)));
             }
         }
         return new PreviewResult(keys, errors, warnings);
@@ -51,10 +50,23 @@ public static class KeyPreview
     private static DateTimeOffset? CursorAt(PreviewStream stream, IReadOnlyList<PreviewRun> runs, int run) =>
         stream.Cursor is null ? null : run == 0 ? stream.Cursor : runs[run - 1].LoadTime;
 
-    /// <summary>A stable id for a stream within a run, so previews do not change on every keystroke.</summary>
+    /// <summary>
+    /// A stable id for a stream within a previewed run, so previews do not change on every keystroke.
+    /// Two FNV-1a hashes: not cryptographic, and need not be; real runs get real ids.
+    /// </summary>
     public static string StreamRunId(string connectionRunId, string streamId)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(connectionRunId + "/" + streamId));
-        return new Guid(hash.AsSpan(0, 16)).ToString();
+        Span<byte> bytes = stackalloc byte[16];
+        BitConverter.TryWriteBytes(bytes, Fnv(connectionRunId, streamId, 0xcbf29ce484222325));
+        BitConverter.TryWriteBytes(bytes[8..], Fnv(streamId, connectionRunId, 0x84222325cbf29ce4));
+        return new Guid(bytes).ToString();
+    }
+
+    private static ulong Fnv(string first, string second, ulong hash)
+    {
+        foreach (var c in first) hash = (hash ^ c) * 0x100000001b3;
+        hash = (hash ^ '/') * 0x100000001b3;
+        foreach (var c in second) hash = (hash ^ c) * 0x100000001b3;
+        return hash;
     }
 }

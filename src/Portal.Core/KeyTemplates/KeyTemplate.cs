@@ -91,11 +91,15 @@ public sealed class KeyTemplate
     }
 
     /// <summary>The key for one stream, part and run (without the connection's prefix).</summary>
-    public string Expand(in KeyValues values)
+    public string Expand(in KeyValues values) => Expand(values, "");
+
+    /// <summary>The full key: <paramref name="normalisedPrefix"/> (see <see cref="PathPrefix.Normalise"/>) and the expanded template.</summary>
+    public string Expand(in KeyValues values, string normalisedPrefix)
     {
         var writer = new KeyWriter(stackalloc char[256]);
         try
         {
+            writer.Append(normalisedPrefix);
             foreach (ref readonly var segment in _segments.AsSpan())
             {
                 if (segment.Literal is { } literal) writer.Append(literal);

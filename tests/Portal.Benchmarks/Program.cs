@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project tests/Portal.Benchmarks -- --filter '*KeyTemplate*'
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
