@@ -36,9 +36,15 @@ public static class DependencyInjection
             .PersistKeysToDbContext<PortalDbContext>();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         services.AddSingleton<S3ClientFactory>();
+        services.AddOptions<AwsOptions>().Bind(builder.Configuration.GetSection(AwsOptions.Section));
+        services.AddSingleton<ConnectionCredentials>();
+        services.AddScoped<ConnectionTester>();
         services.AddScoped<CustomerService>();
         services.AddScoped<KeyPreviewService>();
         services.AddScoped<ConnectionService>();
+        services.AddScoped<ConnectionWriter>();
+        services.AddScoped<Sources.SourceService>();
+        services.AddSingleton<Setup.SetupGuide>();
         return builder;
     }
 

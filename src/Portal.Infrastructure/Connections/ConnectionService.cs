@@ -18,6 +18,15 @@ public sealed class ConnectionService(IDbContextFactory<PortalDbContext> context
         return await db.Connections.AsNoTracking().Include(c => c.Streams).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
     }
 
+    /// <summary>Connections with their streams, optionally of one customer, by customer and name.</summary>
+    public async Task<IReadOnlyList<Connection>> ListAsync(Guid? customerId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = db.Connections.AsNoTracking().Include(c => c.Streams).AsQueryable();
+        if (customerId is not null) query = query.Where(c => c.CustomerId == customerId);
+        return await query.OrderBy(c => c.Name).ToListAsync(cancellationToken);
+    }
+
     /// <summary>
     /// Saves a key template. Lint errors refuse it; warnings refuse it unless accepted. An empty
     /// template means the delivery kind's default.

@@ -17,5 +17,7 @@ internal static class PortalApi
         api.MapMeApi();
         api.MapCustomersApi();
         api.MapKeyTemplatesApi();
+        api.MapSourcesApi();
+        api.MapConnectionsApi();
     }
 }

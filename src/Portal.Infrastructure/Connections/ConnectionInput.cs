@@ -1,0 +1,34 @@
+namespace Portal.Infrastructure.Connections;
+
+/// <summary>
+/// A connection as clients send it (API and editor). Enums travel as strings so a wrong value gets a
+/// field message instead of a parse failure.
+/// </summary>
+public sealed record ConnectionInput
+{
+    public Guid? CustomerId { get; init; }
+    public string? Name { get; init; }
+    public string? Kind { get; init; }
+    public string? Bucket { get; init; }
+    public string? Region { get; init; }
+    public string? Prefix { get; init; }
+    public string? Endpoint { get; init; }
+    public string? StsEndpoint { get; init; }
+    public string? KmsKeyArn { get; init; }
+    public string? ChecksumMode { get; init; }
+    public AuthInput? Auth { get; init; }
+    public Guid? SourceId { get; init; }
+    public IReadOnlyList<StreamInput>? Streams { get; init; }
+    public string? Template { get; init; }
+    public string? Format { get; init; }
+    public string? Compression { get; init; }
+    public long? MaxPartBytes { get; init; }
+    public string? Schedule { get; init; }
+    public bool? Enabled { get; init; }
+    public int? Retries { get; init; }
+}
+
+/// <summary><c>{"method": "AssumeRole", "roleArn"}</c> or <c>{"method": "AccessKey", "accessKeyId", "secretAccessKey"}</c>.</summary>
+public sealed record AuthInput(string? Method, string? RoleArn = null, string? AccessKeyId = null, string? SecretAccessKey = null);
+
+public sealed record StreamInput(string? Name, string? Table, string? CursorColumn = null, string? CursorStart = null);

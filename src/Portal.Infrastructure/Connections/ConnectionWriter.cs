@@ -1,0 +1,156 @@
+namespace Portal.Infrastructure.Connections;
+
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Connections;
+using Portal.Core.KeyTemplates;
+using Portal.Core.Secrets;
+using Portal.Core.Validation;
+using Portal.Infrastructure.Persistence;
+using Portal.Infrastructure.Secrets;
+
+/// <summary>
+/// Creates, changes and deletes connections. Everything is validated before anything is written, and
+/// written in one SaveChanges: a connection is never half-saved. The ExternalId is generated here and
+/// nowhere else; secrets are encrypted before they reach the entity.
+/// </summary>
+public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts, ISecretProtector secrets, TimeProvider clock)
+{
+    public async Task<Connection> CreateAsync(ConnectionInput input, bool isAdmin, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var errors = ConnectionValidator.Validate(input, null, isAdmin);
+        await CheckReferencesAsync(db, input, input.CustomerId, null, errors, cancellationToken);
+        errors.ThrowIfInvalid();
+
+        var connection = new Connection
+        {
+            CustomerId = input.CustomerId!.Value,
+            Name = input.Name!.Trim(),
+            Bucket = input.Bucket!,
+            Region = input.Region!,
+            ExternalId = ExternalIds.Create(),
+        };
+        Apply(connection, input);
+        db.Connections.Add(connection);
+        await db.SaveChangesAsync(cancellationToken);
+        return connection;
+    }
+
+    public async Task<Connection> UpdateAsync(Guid id, ConnectionInput input, bool isAdmin, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var connection = await db.Connections.Include(c => c.Streams).FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
+            ?? throw new KeyNotFoundException($"No connection {id}.");
+        var errors = ConnectionValidator.Validate(input, connection, isAdmin);
+        if (input.CustomerId is { } moved && moved != connection.CustomerId)
+            errors.Add("customerId", "A connection stays with its customer; create a new one for another customer.");
+        await CheckReferencesAsync(db, input, connection.CustomerId, connection.Id, errors, cancellationToken);
+        errors.ThrowIfInvalid();
+
+        connection.Name = input.Name!.Trim();
+        connection.Bucket = input.Bucket!;
+        connection.Region = input.Region!;
+        Apply(connection, input);
+        connection.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return connection;
+    }
+
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var connection = await db.Connections.Include(c => c.Streams).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (connection is null) return false;
+        db.Connections.Remove(connection);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>A new ExternalId: the old one stops working, so the customer's trust policy must change too.</summary>
+    public async Task<string> RegenerateExternalIdAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var connection = await db.Connections.FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
+            ?? throw new KeyNotFoundException($"No connection {id}.");
+        connection.ExternalId = ExternalIds.Create();
+        connection.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return connection.ExternalId;
+    }
+
+    private async Task CheckReferencesAsync(PortalDbContext db, ConnectionInput input, Guid? customerId, Guid? self, FieldErrors errors, CancellationToken ct)
+    {
+        if (customerId is null || !await db.Customers.AnyAsync(c => c.Id == customerId, ct))
+        {
+            errors.Add("customerId", "Choose an existing customer.");
+            return;
+        }
+        if (input.SourceId is { } sourceId && !await db.Sources.AnyAsync(s => s.Id == sourceId && s.CustomerId == customerId, ct))
+            errors.Add("sourceId", "Choose a source of the same customer.");
+        var name = input.Name?.Trim();
+        if (name is not null && await db.Connections.IgnoreQueryFilters().AnyAsync(c => c.CustomerId == customerId && c.Name == name && c.Id != self, ct))
+            errors.Add("name", $"This customer already has a connection named '{name}'.");
+    }
+
+    private void Apply(Connection c, ConnectionInput input)
+    {
+        c.Kind = Enum.Parse<DeliveryKind>(input.Kind!);
+        c.Prefix = PathPrefix.Normalise(input.Prefix);
+        c.Endpoint = ConnectionValidator.Empty(input.Endpoint);
+        c.StsEndpoint = ConnectionValidator.Empty(input.StsEndpoint);
+        c.KmsKeyArn = ConnectionValidator.Empty(input.KmsKeyArn);
+        c.ChecksumMode = input.ChecksumMode is { } mode ? Enum.Parse<ChecksumPolicy>(mode)
+            : c.Endpoint is null ? ChecksumPolicy.WhenSupported : ChecksumPolicy.WhenRequired;
+        ApplyAuth(c, input.Auth!);
+        c.SourceId = input.SourceId;
+        c.Template = string.IsNullOrWhiteSpace(input.Template) ? null : input.Template;
+        c.Format = input.Format ?? "ndjson";
+        c.Compression = input.Compression ?? "gzip";
+        c.MaxPartBytes = input.MaxPartBytes ?? 128L * 1024 * 1024;
+        c.Schedule = ConnectionValidator.Empty(input.Schedule);
+        c.Enabled = input.Enabled ?? true;
+        c.Retries = input.Retries ?? 1;
+        ApplyStreams(c, input.Streams ?? []);
+    }
+
+    private void ApplyAuth(Connection c, AuthInput auth)
+    {
+        c.AuthMethod = Enum.Parse<AuthMethod>(auth.Method!);
+        if (c.AuthMethod == AuthMethod.AssumeRole)
+        {
+            c.RoleArn = auth.RoleArn;
+            c.AccessKeyId = null;
+            c.SecretAccessKeyCipher = null;
+            c.SecretAccessKeyHint = null;
+            return;
+        }
+        c.RoleArn = null;
+        c.AccessKeyId = auth.AccessKeyId;
+        if (auth.SecretAccessKey is { } secret)
+        {
+            c.SecretAccessKeyCipher = secrets.Protect(SecretKind.AccessKeySecret, secret);
+            c.SecretAccessKeyHint = SecretMask.HintOf(secret);
+        }
+    }
+
+    // Streams keep their id (and cursor mark) when their name stays: renaming a table must not re-export it.
+    private static void ApplyStreams(Connection c, IReadOnlyList<StreamInput> streams)
+    {
+        var byName = c.Streams.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        for (var i = 0; i < streams.Count; i++)
+        {
+            var input = streams[i];
+            if (!byName.Remove(input.Name!, out var stream))
+            {
+                stream = new ConnectionStream { Name = input.Name!, Table = input.Table! };
+                c.Streams.Add(stream);
+            }
+            stream.Table = input.Table!;
+            if (stream.CursorColumn != input.CursorColumn) stream.CursorValue = null;
+            stream.CursorColumn = ConnectionValidator.Empty(input.CursorColumn);
+            stream.CursorStart = ConnectionValidator.Empty(input.CursorStart);
+            stream.Position = i;
+        }
+        foreach (var removed in byName.Values) c.Streams.Remove(removed);
+    }
+}

@@ -1,0 +1,57 @@
+namespace Portal.Web.Api;
+
+using System.Security.Claims;
+using Portal.Core.Access;
+using Portal.Infrastructure.Connections;
+using Portal.Infrastructure.S3;
+using Portal.Infrastructure.Setup;
+using Portal.Web.Auth;
+
+internal static class ConnectionsApi
+{
+    public static RouteGroupBuilder MapConnectionsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/connections").WithTags("Connections");
+
+        group.MapGet("/", async (Guid? customerId, ConnectionService connections, CancellationToken ct) =>
+        {
+            var list = await connections.ListAsync(customerId, ct);
+            return TypedResults.Ok(new ListResponse<ConnectionDto>(list.Select(ConnectionDto.From).ToList(), list.Count));
+        });
+
+        group.MapGet("/{id:guid}", async Task<IResult> (Guid id, ConnectionService connections, CancellationToken ct) =>
+            await connections.FindAsync(id, ct) is { } c ? TypedResults.Ok(ConnectionDto.From(c)) : TypedResults.NotFound());
+
+        group.MapPost("/", async (ConnectionInput input, ClaimsPrincipal user, ConnectionWriter writer, ConnectionService connections, CancellationToken ct) =>
+        {
+            var created = await writer.CreateAsync(input, IsAdmin(user), ct);
+            var saved = await connections.FindAsync(created.Id, ct);
+            return TypedResults.Created($"/api/v1/connections/{created.Id}", ConnectionDto.From(saved!));
+        }).RequireAuthorization(Policies.Configure);
+
+        group.MapPut("/{id:guid}", async (Guid id, ConnectionInput input, ClaimsPrincipal user, ConnectionWriter writer, ConnectionService connections, CancellationToken ct) =>
+        {
+            await writer.UpdateAsync(id, input, IsAdmin(user), ct);
+            return TypedResults.Ok(ConnectionDto.From((await connections.FindAsync(id, ct))!));
+        }).RequireAuthorization(Policies.Configure);
+
+        group.MapDelete("/{id:guid}", async Task<IResult> (Guid id, ConnectionWriter writer, CancellationToken ct) =>
+            await writer.DeleteAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound()).RequireAuthorization(Policies.Configure);
+
+        group.MapPost("/{id:guid}/external-id", async (Guid id, ConnectionWriter writer, CancellationToken ct) =>
+            TypedResults.Ok(new ExternalIdDto(await writer.RegenerateExternalIdAsync(id, ct)))).RequireAuthorization(Policies.Admin);
+
+        group.MapGet("/{id:guid}/setup", async Task<IResult> (Guid id, ConnectionService connections, SetupGuide guide, CancellationToken ct) =>
+            await connections.FindAsync(id, ct) is { } c ? TypedResults.Ok(guide.For(c)) : TypedResults.NotFound());
+
+        group.MapPost("/{id:guid}/test", async Task<IResult> (Guid id, ConnectionService connections, ConnectionTester tester, CancellationToken ct) =>
+        {
+            if (await connections.FindAsync(id, ct) is not { } c) return TypedResults.NotFound();
+            var steps = await tester.TestAsync(c, ct);
+            return TypedResults.Ok(new TestResultDto(steps.Select(s => new TestStepDto(s.Name, s.Status, s.Message)).ToList()));
+        });
+        return api;
+    }
+
+    private static bool IsAdmin(ClaimsPrincipal user) => user.IsInRole(Roles.Admin) && !user.IsInRole(Roles.Customer);
+}

@@ -1,0 +1,31 @@
+namespace Portal.Web.Api;
+
+using Portal.Core.Secrets;
+using Portal.Core.Sources;
+using Portal.Infrastructure.Sources;
+using Portal.Web.Auth;
+
+internal static class SourcesApi
+{
+    public static RouteGroupBuilder MapSourcesApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/sources").WithTags("Sources").RequireAuthorization(Policies.Admin);
+
+        group.MapGet("/", async (Guid? customerId, SourceService sources, CancellationToken ct) =>
+        {
+            var list = await sources.ListAsync(customerId, ct);
+            return TypedResults.Ok(new ListResponse<SourceDto>(list.Select(ToDto).ToList(), list.Count));
+        });
+
+        group.MapPost("/", async (CreateSourceRequest request, SourceService sources, CancellationToken ct) =>
+        {
+            var source = await sources.CreateAsync(request.CustomerId, request.Name, request.Kind, request.ConnectionString, ct);
+            return TypedResults.Created($"/api/v1/sources/{source.Id}", ToDto(source));
+        });
+        return api;
+    }
+
+    // The connection string is never returned: only a mask and its last characters.
+    private static SourceDto ToDto(Source s) =>
+        new(s.Id, s.CustomerId, s.Name, s.Kind == SourceKind.Postgres ? "postgres" : "sqlite", SecretMask.Mask(s.ConnectionStringHint));
+}
