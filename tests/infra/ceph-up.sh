@@ -110,11 +110,11 @@ TRUST_PLAIN='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":
 # NOTE: Ceph 16 never puts sts:ExternalId into the policy environment, so this role can NEVER be assumed
 # (AccessDenied for right, wrong and missing ExternalId alike). Useful only to exercise the "denied" path.
 TRUST_EXTID='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam:::user/tester"]},"Action":["sts:AssumeRole"],"Condition":{"StringEquals":{"sts:ExternalId":"ext-123"}}}]}'
-PERMS='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject","s3:GetObject","s3:ListBucket","s3:GetBucketLocation","s3:AbortMultipartUpload","s3:ListMultipartUploadParts","s3:ListBucketMultipartUploads"],"Resource":["arn:aws:s3:::sts-test","arn:aws:s3:::sts-test/*"]}]}'
+PERMS='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject","s3:GetObject","s3:ListBucket","s3:GetBucketLocation","s3:AbortMultipartUpload","s3:ListMultipartUploadParts","s3:ListBucketMultipartUploads"],"Resource":["arn:aws:s3:::sts-test","arn:aws:s3:::sts-test/*","arn:aws:s3:::role-*","arn:aws:s3:::role-*/*"]}]}'
 for r in ExportWriter:"$TRUST_PLAIN" ExportWriterExtId:"$TRUST_EXTID"; do
   name=${r%%:*}; trust=${r#*:}
   radosgw-admin $C role create --role-name="$name" --path=/ --assume-role-policy-doc="$trust" >/dev/null
   radosgw-admin $C role-policy put --role-name="$name" --policy-name=WriteNoDelete --policy-doc="$PERMS" >/dev/null
 done
-ts "bucket sts-test + roles arn:aws:iam:::role/ExportWriter, arn:aws:iam:::role/ExportWriterExtId created"
+ts "bucket sts-test + roles arn:aws:iam:::role/ExportWriter, arn:aws:iam:::role/ExportWriterExtId created (they may put/get/list in sts-test and role-* buckets, not delete)"
 echo "S3+STS endpoint: http://127.0.0.1:$RGW_PORT  AK=$S3_AK SK=$S3_SK  conf=$D/ceph.conf"

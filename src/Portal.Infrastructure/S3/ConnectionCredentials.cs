@@ -29,7 +29,8 @@ public sealed class ConnectionCredentials(ISecretProtector secrets, IOptions<Aws
         var key = CacheKey(connection);
         while (true)
         {
-            var entry = _cache.GetOrAdd(key, _ => new Lazy<Task<Cached>>(() => AssumeForCacheAsync(connection)));
+            Lazy<Task<Cached>>? created = null;
+            var entry = _cache.GetOrAdd(key, _ => created = new Lazy<Task<Cached>>(() => AssumeForCacheAsync(connection)));
             Cached cached;
             try
             {
@@ -41,8 +42,9 @@ public sealed class ConnectionCredentials(ISecretProtector secrets, IOptions<Aws
                 _cache.TryRemove(new KeyValuePair<string, Lazy<Task<Cached>>>(key, entry));
                 throw;
             }
-            if (cached.Expires - RefreshBeforeExpiry > clock.GetUtcNow()) return cached.Credentials;
-            // Expiring: only the first caller to notice replaces the entry; the others then await the new one.
+            // Credentials this call just fetched are used even if short-lived; older ones are refreshed
+            // five minutes before expiry. Only the first caller to notice replaces the entry.
+            if (ReferenceEquals(entry, created) || cached.Expires - RefreshBeforeExpiry > clock.GetUtcNow()) return cached.Credentials;
             _cache.TryRemove(new KeyValuePair<string, Lazy<Task<Cached>>>(key, entry));
         }
     }
