@@ -48,6 +48,14 @@ public sealed class PortalServer : IAsyncLifetime
         await App.DisposeAsync();
     }
 
+    /// <summary>An API client for the Kestrel server (the factory's own clients point at its in-memory host).</summary>
+    public HttpClient ApiClient(string token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
     /// <summary>A fresh browser context (own cookies) with a page.</summary>
     public async Task<IPage> NewPageAsync()
     {

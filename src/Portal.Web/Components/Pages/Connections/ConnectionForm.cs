@@ -1,0 +1,66 @@
+namespace Portal.Web.Components.Pages.Connections;
+
+using Portal.Core.Connections;
+using Portal.Infrastructure.Connections;
+
+/// <summary>The editor's mutable model of a connection; becomes a <see cref="ConnectionInput"/> on save.</summary>
+public sealed class ConnectionForm
+{
+    public Guid? CustomerId { get; set; }
+    public string Name { get; set; } = "";
+    public DeliveryKind Kind { get; set; } = DeliveryKind.Dump;
+    public string Bucket { get; set; } = "";
+    public string Region { get; set; } = "eu-west-1";
+    public string Prefix { get; set; } = "";
+    public string? Endpoint { get; set; }
+    public string? StsEndpoint { get; set; }
+    public string? KmsKeyArn { get; set; }
+    /// <summary>Null: automatic (AWS checksums on AWS, only required ones on a custom endpoint).</summary>
+    public ChecksumPolicy? ChecksumMode { get; set; }
+    public AuthMethod AuthMethod { get; set; } = AuthMethod.AssumeRole;
+    public string? RoleArn { get; set; }
+    public string? AccessKeyId { get; set; }
+    public string? SecretAccessKey { get; set; }
+    public Guid? SourceId { get; set; }
+    public List<StreamRow> Streams { get; set; } = [];
+    public string? Template { get; set; }
+    public string Format { get; set; } = "ndjson";
+    public string Compression { get; set; } = "gzip";
+    public long MaxPartMiB { get; set; } = 128;
+    public string? Schedule { get; set; } = "0 3 * * *";
+    public bool Enabled { get; set; } = true;
+    public int Retries { get; set; } = 1;
+
+    public static ConnectionForm From(Connection c) => new()
+    {
+        CustomerId = c.CustomerId, Name = c.Name, Kind = c.Kind, Bucket = c.Bucket, Region = c.Region, Prefix = c.Prefix,
+        Endpoint = c.Endpoint, StsEndpoint = c.StsEndpoint, KmsKeyArn = c.KmsKeyArn, ChecksumMode = c.ChecksumMode,
+        AuthMethod = c.AuthMethod, RoleArn = c.RoleArn, AccessKeyId = c.AccessKeyId, SourceId = c.SourceId,
+        Streams = c.Streams.OrderBy(s => s.Position).Select(s => new StreamRow { Name = s.Name, Table = s.Table, CursorColumn = s.CursorColumn, CursorStart = s.CursorStart }).ToList(),
+        Template = c.Template, Format = c.Format, Compression = c.Compression, MaxPartMiB = Math.Max(1, c.MaxPartBytes / (1024 * 1024)),
+        Schedule = c.Schedule, Enabled = c.Enabled, Retries = c.Retries,
+    };
+
+    public ConnectionInput ToInput() => new()
+    {
+        CustomerId = CustomerId, Name = Name, Kind = Kind.ToString(), Bucket = Bucket.Trim(), Region = Region.Trim(), Prefix = Prefix,
+        Endpoint = Endpoint, StsEndpoint = StsEndpoint, KmsKeyArn = KmsKeyArn, ChecksumMode = ChecksumMode?.ToString(),
+        Auth = AuthMethod == AuthMethod.AssumeRole
+            ? new AuthInput(nameof(AuthMethod.AssumeRole), RoleArn?.Trim())
+            : new AuthInput(nameof(AuthMethod.AccessKey), AccessKeyId: AccessKeyId?.Trim(), SecretAccessKey: string.IsNullOrEmpty(SecretAccessKey) ? null : SecretAccessKey),
+        SourceId = SourceId,
+        Streams = Kind == DeliveryKind.ArtifactSync ? [] : Streams.Select(s => new StreamInput(s.Name.Trim(), s.Table.Trim(), Blank(s.CursorColumn), Blank(s.CursorStart))).ToList(),
+        Template = Template, Format = Format, Compression = Compression, MaxPartBytes = MaxPartMiB * 1024 * 1024,
+        Schedule = Blank(Schedule), Enabled = Enabled, Retries = Retries,
+    };
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}
+
+public sealed class StreamRow
+{
+    public string Name { get; set; } = "";
+    public string Table { get; set; } = "";
+    public string? CursorColumn { get; set; }
+    public string? CursorStart { get; set; }
+}
