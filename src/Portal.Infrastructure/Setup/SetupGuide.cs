@@ -52,7 +52,8 @@ public sealed class SetupGuide(IOptions<AwsOptions> aws)
             c.AuthMethod == AuthMethod.AssumeRole
                 ? "Give the role's ARN to your portal contact (or enter it in the connection), then run the connection test."
                 : "Enter the access key in the connection, then run the connection test.",
-            null, null));
+            null,
+            c.AuthMethod == AuthMethod.AssumeRole ? $"aws iam get-role --role-name {name} --query Role.Arn --output text" : null));
         return new SetupDocument(permission, c.AuthMethod == AuthMethod.AssumeRole ? trust : null, lifecycle,
             SetupPolicies.ActionsFor(c.Kind, c.KmsKeyArn is not null), c.ExternalId, steps);
     }
