@@ -45,6 +45,10 @@ public static class DependencyInjection
         services.AddScoped<ConnectionWriter>();
         services.AddScoped<Sources.SourceService>();
         services.AddSingleton<Setup.SetupGuide>();
+        services.AddOptions<Sources.SourceOptions>().Bind(builder.Configuration.GetSection(Sources.SourceOptions.Section));
+        services.AddOptions<Delivery.DeliveryOptions>().Bind(builder.Configuration.GetSection(Delivery.DeliveryOptions.Section));
+        services.AddSingleton<Sources.SourceReaderFactory>();
+        services.AddSingleton<Delivery.DeliveryRunner>();
         return builder;
     }
 

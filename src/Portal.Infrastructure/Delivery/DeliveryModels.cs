@@ -1,0 +1,41 @@
+namespace Portal.Infrastructure.Delivery;
+
+/// <summary>One run of a connection's delivery: its number, id (for keys) and load time.</summary>
+public sealed record DeliveryRequest(long RunId, string ConnectionRunId, DateTimeOffset LoadTime);
+
+/// <summary>Progress of a stream while it runs.</summary>
+public sealed record StreamProgress(string Name, long Rows, int Parts, long Bytes);
+
+/// <summary>What a stream delivered, and the cursor mark to save if the whole run succeeds.</summary>
+public sealed record StreamOutcome(string Name, long Rows, IReadOnlyList<DeliveredFile> Files, string? SchemaKey, string? NewMark)
+{
+    public long Bytes => Files.Sum(f => f.Bytes);
+}
+
+/// <summary>What a run delivered: per stream, and the receipt it wrote last (dumps).</summary>
+public sealed record DeliveryOutcome(IReadOnlyList<StreamOutcome> Streams, string? ReceiptKey)
+{
+    /// <summary>Every key written, in order: data files, schemas, then the receipt.</summary>
+    public IReadOnlyList<string> Keys =>
+    [
+        .. Streams.SelectMany(s => s.Files.Select(f => f.Key)),
+        .. Streams.Where(s => s.SchemaKey is not null).Select(s => s.SchemaKey!),
+        .. ReceiptKey is null ? Array.Empty<string>() : [ReceiptKey],
+    ];
+}
+
+/// <summary>A failed run: the cause, and uploads that could not be aborted (to abort at the next run).</summary>
+public sealed class DeliveryFailedException(string message, Exception inner, IReadOnlyList<(string Key, string UploadId)> pendingAborts)
+    : Exception(message, inner)
+{
+    public IReadOnlyList<(string Key, string UploadId)> PendingAborts { get; } = pendingAborts;
+}
+
+/// <summary>Delivery settings (<c>Portal:Delivery</c>).</summary>
+public sealed class DeliveryOptions
+{
+    public const string Section = "Portal:Delivery";
+
+    /// <summary>How many streams of one run are written at the same time.</summary>
+    public int StreamParallelism { get; set; } = 2;
+}

@@ -1,0 +1,166 @@
+namespace Portal.Infrastructure.Delivery;
+
+using System.Collections.Concurrent;
+using System.Globalization;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Portal.Core.Connections;
+using Portal.Core.Formats;
+using Portal.Core.KeyTemplates;
+using Portal.Core.Receipts;
+using Portal.Core.Sources;
+using Portal.Infrastructure.S3;
+using Portal.Infrastructure.Sources;
+
+/// <summary>
+/// Moves a connection's streams from its source into its bucket: rows stream from the source reader
+/// through the format writer and the part roller into multipart uploads. Dumps then write the schema
+/// files and, last, <c>receipt.json</c>. On any failure every open upload is aborted and the previous
+/// receipt is left as it was.
+/// </summary>
+public sealed class DeliveryRunner(
+    ConnectionCredentials credentials, S3ClientFactory clients, SourceReaderFactory sources,
+    IOptions<DeliveryOptions> options, ILogger<DeliveryRunner> logger)
+{
+    public const string ReceiptName = "receipt.json";
+
+    public async Task<DeliveryOutcome> RunAsync(Connection connection, Source source, DeliveryRequest run, Action<StreamProgress> progress, CancellationToken cancellationToken)
+    {
+        using var s3 = clients.Create(S3Endpoint.Of(connection), await credentials.GetAsync(connection, cancellationToken));
+        var prefix = PathPrefix.Normalise(connection.Prefix);
+        var template = KeyTemplate.Parse(connection.Template ?? DefaultTemplates.For(connection.Kind));
+        var extension = FileFormats.Extension(connection.Format, connection.Compression);
+        var outcomes = new ConcurrentDictionary<string, StreamOutcome>(StringComparer.Ordinal);
+        var rollers = new ConcurrentBag<PartRoller>();
+        try
+        {
+            await Parallel.ForEachAsync(connection.Streams.OrderBy(s => s.Position),
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.StreamParallelism), CancellationToken = cancellationToken },
+                async (stream, ct) =>
+                {
+                    var outcome = await DeliverStreamAsync(connection, source, stream, run, s3, template, prefix, extension, rollers, progress, ct);
+                    outcomes[stream.Name] = outcome;
+                });
+        }
+        catch (Exception e)
+        {
+            var pending = new List<(string, string)>();
+            foreach (var roller in rollers)
+            {
+                if (await roller.AbortAsync() is { } left) pending.Add(left);
+            }
+            throw new DeliveryFailedException(Describe(e), e, pending);
+        }
+        finally
+        {
+            foreach (var roller in rollers) await roller.DisposeAsync();
+        }
+
+        var ordered = connection.Streams.OrderBy(s => s.Position).Select(s => outcomes[s.Name]).ToList();
+        string? receiptKey = null;
+        if (connection.Kind == DeliveryKind.Dump)
+            receiptKey = await WriteReceiptAsync(connection, run, s3, prefix, template, ordered, cancellationToken);
+        return new DeliveryOutcome(ordered, receiptKey);
+    }
+
+    private async Task<StreamOutcome> DeliverStreamAsync(
+        Connection connection, Source source, ConnectionStream stream, DeliveryRequest run, IAmazonS3 s3, KeyTemplate template,
+        string prefix, string extension, ConcurrentBag<PartRoller> rollers, Action<StreamProgress> progress, CancellationToken ct)
+    {
+        await using var reader = sources.Open(source);
+        var columns = await reader.ColumnsAsync(stream.Table, ct);
+        CursorRange? range = null;
+        string? newMark = null;
+        var mark = stream.CursorValue ?? stream.CursorStart;
+        if (connection.Kind == DeliveryKind.StreamExport && stream.CursorColumn is { } cursorColumn)
+        {
+            // The run reads mark < cursor <= the largest cursor present when it starts; that value becomes the new mark.
+            newMark = await reader.MaxCursorAsync(stream.Table, cursorColumn, ct) ?? mark;
+            range = new CursorRange(cursorColumn, mark, newMark ?? "");
+        }
+        var values = new KeyValues(run.LoadTime, CursorTime(mark, stream.CursorColumn, run.LoadTime), stream.Id.ToString(), stream.Name,
+            connection.Id.ToString(), run.ConnectionRunId, Guid.NewGuid().ToString(), 0, extension);
+        var roller = new PartRoller(s3, connection.Bucket, connection.KmsKeyArn, template, values, prefix, columns,
+            connection.Format, connection.Compression, connection.MaxPartBytes);
+        rollers.Add(roller);
+
+        if (range is null || newMark is not null)
+        {
+            var sinceReport = 0;
+            await foreach (var row in reader.ReadAsync(stream.Table, columns, range, ct))
+            {
+                await roller.WriteRowAsync(row, ct);
+                if (++sinceReport == 10_000)
+                {
+                    sinceReport = 0;
+                    progress(new StreamProgress(stream.Name, roller.Rows, roller.Files.Count + 1, roller.Bytes));
+                }
+            }
+        }
+        await roller.CompleteAsync(ct);
+        progress(new StreamProgress(stream.Name, roller.Rows, roller.Files.Count, roller.Bytes));
+
+        string? schemaKey = null;
+        if (connection.Kind == DeliveryKind.Dump)
+        {
+            schemaKey = PathPrefix.Join(prefix, KeyTemplate.Parse("{dump_time}/schemas/bigquery/").Expand(values) + stream.Name + ".json");
+            await PutSmallAsync(s3, connection, schemaKey, BigQuerySchema.For(columns).ToJsonString(), ct);
+        }
+        logger.LogInformation("Stream {Stream} of run {Run}: {Rows} rows in {Files} files", stream.Name, run.RunId, roller.Rows, roller.Files.Count);
+        return new StreamOutcome(stream.Name, roller.Rows, roller.Files, schemaKey, newMark);
+    }
+
+    private static DateTimeOffset? CursorTime(string? mark, string? column, DateTimeOffset load)
+    {
+        if (column is null) return null;
+        return DateTimeOffset.TryParse(mark, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t.ToUniversalTime() : DateTimeOffset.UnixEpoch;
+    }
+
+    private static async Task<string> WriteReceiptAsync(Connection c, DeliveryRequest run, IAmazonS3 s3, string prefix, KeyTemplate template, IReadOnlyList<StreamOutcome> streams, CancellationToken ct)
+    {
+        var receiptKey = prefix + ReceiptName;
+        PreviousDump? previous = null;
+        try
+        {
+            using var old = await s3.GetObjectAsync(c.Bucket, receiptKey, ct);
+            using var text = new StreamReader(old.ResponseStream);
+            previous = Receipt.PreviousOf(await text.ReadToEndAsync(ct));
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // The first dump: nothing to point back to.
+        }
+        var tables = streams.Select(s =>
+        {
+            var folderKey = template.Expand(new KeyValues(run.LoadTime, null, "", s.Name, c.Id.ToString(), run.ConnectionRunId, "", 0,
+                FileFormats.Extension(c.Format, c.Compression)), prefix);
+            return new ReceiptTable(s.Name, Receipt.FolderOf(s.Files.Count > 0 ? s.Files[0].Key : folderKey), s.SchemaKey!, s.Rows,
+                s.Files.Select(f => new ReceiptFile(f.Key, f.Bytes, f.Rows, f.Sha256)).ToList());
+        });
+        var dumpFolder = PathPrefix.Join(prefix, KeyTemplate.Parse("{dump_time}").Expand(new KeyValues(run.LoadTime, null, "", "", "", "", "", 0, "")));
+        var receipt = Receipt.Build(run.LoadTime, dumpFolder, run.RunId, c.Id.ToString(), tables, previous);
+        await PutSmallAsync(s3, c, receiptKey, receipt.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }), ct);
+        return receiptKey;
+    }
+
+    private static async Task PutSmallAsync(IAmazonS3 s3, Connection c, string key, string json, CancellationToken ct)
+    {
+        var request = new PutObjectRequest { BucketName = c.Bucket, Key = key, ContentBody = json, ContentType = "application/json" };
+        if (c.KmsKeyArn is not null)
+        {
+            request.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
+            request.ServerSideEncryptionKeyManagementServiceKeyId = c.KmsKeyArn;
+        }
+        await s3.PutObjectAsync(request, ct);
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        OperationCanceledException => "The run was cancelled.",
+        AmazonS3Exception s3 => "Writing to the bucket failed: " + AwsErrors.Explain(s3, "writing the delivery"),
+        _ when AwsErrors.IsTimeout(e) => "The S3 server did not answer: " + e.Message,
+        _ => e.Message,
+    };
+}

@@ -1,0 +1,107 @@
+namespace Portal.Infrastructure.Delivery;
+
+using System.IO.Compression;
+using Amazon.S3;
+using Portal.Core.Formats;
+using Portal.Core.KeyTemplates;
+using Portal.Infrastructure.S3;
+
+/// <summary>
+/// Writes one stream's rows as numbered parts: a new <c>{part}</c> starts once the object has reached
+/// the connection's maximum part size (bytes as stored, after compression). Each part streams into its
+/// own upload, so memory is a few buffers whatever the table's size.
+/// </summary>
+public sealed class PartRoller(
+    IAmazonS3 s3, string bucket, string? kmsKeyArn, KeyTemplate template, KeyValues values, string prefix,
+    IReadOnlyList<SourceColumn> columns, string format, string compression, long maxPartBytes) : IAsyncDisposable
+{
+    private readonly List<DeliveredFile> _files = [];
+    private readonly long _compressorFlushEvery = Math.Clamp(maxPartBytes / 4, 16 * 1024, 1024 * 1024);
+    private MultipartUploadStream? _upload;
+    private GZipStream? _gzip;
+    private CountingStream? _counter;
+    private IRowWriter? _writer;
+    private long _partRows;
+    private long _sinceFlush;
+
+    public IReadOnlyList<DeliveredFile> Files => _files;
+
+    public long Rows { get; private set; }
+
+    /// <summary>Bytes stored so far, including the part being written.</summary>
+    public long Bytes => _files.Sum(f => f.Bytes) + (_upload?.BytesWritten ?? 0);
+
+    /// <summary>The key a part gets.</summary>
+    public string KeyOf(int part) => template.Expand(values with { Part = part }, prefix);
+
+    public async ValueTask WriteRowAsync(object?[] row, CancellationToken cancellationToken)
+    {
+        if (_writer is null) Open();
+        await _writer!.WriteRowAsync(row, cancellationToken);
+        _partRows++;
+        Rows++;
+        if (_gzip is not null && _counter!.Count - _sinceFlush >= _compressorFlushEvery)
+        {
+            // gzip holds data back; a sync flush every so often lets the stored size (and the roll) follow.
+            await _gzip.FlushAsync(cancellationToken);
+            _sinceFlush = _counter.Count;
+        }
+        if (_upload!.BytesWritten >= maxPartBytes) await CloseAsync(cancellationToken);
+    }
+
+    /// <summary>Finishes the last part. A stream without rows writes no data file.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        if (_writer is not null) await CloseAsync(cancellationToken);
+    }
+
+    /// <summary>Aborts the part being uploaded; returns its upload id if the abort itself failed.</summary>
+    public async Task<(string Key, string UploadId)?> AbortAsync()
+    {
+        if (_upload is null) return null;
+        try
+        {
+            await _upload.AbortAsync(CancellationToken.None);
+            return null;
+        }
+        catch (Exception) when (_upload.UploadId is not null)
+        {
+            return (_upload.Key, _upload.UploadId);
+        }
+    }
+
+    private void Open()
+    {
+        var key = KeyOf(_files.Count);
+        _upload = new MultipartUploadStream(s3, bucket, key, RowWriters.ContentType(format, compression), MultipartUploadStream.PartSizeFor(maxPartBytes), kmsKeyArn);
+        Stream output = _upload;
+        if (compression == FileFormats.Gzip)
+        {
+            _gzip = new GZipStream(_upload, CompressionLevel.Fastest, leaveOpen: true);
+            output = _counter = new CountingStream(_gzip);
+            _sinceFlush = 0;
+        }
+        _writer = RowWriters.Create(format, output, columns);
+        _partRows = 0;
+    }
+
+    private async Task CloseAsync(CancellationToken cancellationToken)
+    {
+        await _writer!.CompleteAsync(cancellationToken);
+        await _writer.DisposeAsync();
+        if (_gzip is not null) await _gzip.DisposeAsync();
+        var (bytes, sha256) = await _upload!.CompleteAsync(cancellationToken);
+        _files.Add(new DeliveredFile(_upload.Key, bytes, _partRows, sha256));
+        await _upload.DisposeAsync();
+        _writer = null;
+        _gzip = null;
+        _counter = null;
+        _upload = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_writer is not null) await _writer.DisposeAsync();
+        if (_upload is not null) await _upload.DisposeAsync();
+    }
+}

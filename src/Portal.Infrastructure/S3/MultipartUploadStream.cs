@@ -1,0 +1,199 @@
+namespace Portal.Infrastructure.S3;
+
+using System.Buffers;
+using System.Security.Cryptography;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+/// <summary>
+/// A write-only stream that becomes one S3 object: bytes collect in a part buffer; a full buffer is
+/// uploaded as a part while the next one fills (at most two buffers per object, so memory stays flat
+/// whatever the object's size). Small objects go up with one PutObject. Tracks the bytes and SHA-256
+/// of the object as stored. Call <see cref="CompleteAsync"/> to finish or <see cref="AbortAsync"/> to give up.
+/// </summary>
+public sealed class MultipartUploadStream : Stream
+{
+    /// <summary>S3's smallest part (except the last) and its most parts per object.</summary>
+    public const int MinPartSize = 5 * 1024 * 1024;
+    public const int MaxParts = 10_000;
+
+    private readonly IAmazonS3 _s3;
+    private readonly string _bucket;
+    private readonly string _key;
+    private readonly string _contentType;
+    private readonly string? _kmsKeyArn;
+    private readonly int _partSize;
+    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly List<PartETag> _parts = [];
+    private byte[] _buffer;
+    private int _filled;
+    private Task? _inFlight;
+    private string? _uploadId;
+    private bool _finished;
+
+    public MultipartUploadStream(IAmazonS3 s3, string bucket, string key, string contentType, int partSize, string? kmsKeyArn)
+    {
+        _s3 = s3;
+        _bucket = bucket;
+        _key = key;
+        _contentType = contentType;
+        _kmsKeyArn = kmsKeyArn;
+        _partSize = Math.Max(MinPartSize, partSize);
+        _buffer = ArrayPool<byte>.Shared.Rent(_partSize);
+    }
+
+    /// <summary>The part size that lets an object reach <paramref name="maxObjectBytes"/> within S3's 10,000 parts.</summary>
+    public static int PartSizeFor(long maxObjectBytes) =>
+        (int)Math.Clamp((maxObjectBytes + MaxParts - 1) / MaxParts, MinPartSize, 512L * 1024 * 1024);
+
+    public string Key => _key;
+
+    /// <summary>The upload id once the object needed a multipart upload (for aborting it later).</summary>
+    public string? UploadId => _uploadId;
+
+    /// <summary>Bytes written so far (the object's size as stored).</summary>
+    public long BytesWritten { get; private set; }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => !_finished;
+    public override long Length => BytesWritten;
+
+    public override long Position
+    {
+        get => BytesWritten;
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        var data = buffer;
+        _sha256.AppendData(data.Span);
+        BytesWritten += data.Length;
+        while (data.Length > 0)
+        {
+            var take = Math.Min(data.Length, _partSize - _filled);
+            data[..take].CopyTo(_buffer.AsMemory(_filled));
+            _filled += take;
+            data = data[take..];
+            if (_filled == _partSize) await ShipBufferAsync(cancellationToken);
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) =>
+        throw new NotSupportedException("Write asynchronously: a synchronous write would block on the network.");
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override void Flush()
+    {
+    }
+
+    private async Task ShipBufferAsync(CancellationToken cancellationToken)
+    {
+        if (_uploadId is null)
+        {
+            var start = new InitiateMultipartUploadRequest { BucketName = _bucket, Key = _key, ContentType = _contentType };
+            if (_kmsKeyArn is not null)
+            {
+                start.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
+                start.ServerSideEncryptionKeyManagementServiceKeyId = _kmsKeyArn;
+            }
+            _uploadId = (await _s3.InitiateMultipartUploadAsync(start, cancellationToken)).UploadId;
+        }
+        // One part in flight while the next buffer fills: two buffers per object at most.
+        if (_inFlight is not null) await _inFlight;
+        var full = _buffer;
+        var length = _filled;
+        _buffer = ArrayPool<byte>.Shared.Rent(_partSize);
+        _filled = 0;
+        _inFlight = UploadPartAsync(full, length, cancellationToken);
+    }
+
+    private async Task UploadPartAsync(byte[] buffer, int length, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var number = _parts.Count + 1;
+            using var body = new MemoryStream(buffer, 0, length, writable: false);
+            var response = await _s3.UploadPartAsync(new UploadPartRequest
+            {
+                BucketName = _bucket, Key = _key, UploadId = _uploadId, PartNumber = number, InputStream = body, PartSize = length,
+            }, cancellationToken);
+            _parts.Add(new PartETag(number, response.ETag));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Finishes the object; returns its size and SHA-256 (hex) as stored.</summary>
+    public async Task<(long Bytes, string Sha256)> CompleteAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        if (_uploadId is null)
+        {
+            var put = new PutObjectRequest
+            {
+                BucketName = _bucket, Key = _key, ContentType = _contentType,
+                InputStream = new MemoryStream(_buffer, 0, _filled, writable: false), AutoCloseStream = true,
+            };
+            if (_kmsKeyArn is not null)
+            {
+                put.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
+                put.ServerSideEncryptionKeyManagementServiceKeyId = _kmsKeyArn;
+            }
+            await _s3.PutObjectAsync(put, cancellationToken);
+        }
+        else
+        {
+            if (_inFlight is not null) await _inFlight;
+            _inFlight = null;
+            if (_filled > 0 || _parts.Count == 0)
+            {
+                var last = _buffer;
+                _buffer = ArrayPool<byte>.Shared.Rent(1);
+                await UploadPartAsync(last, _filled, cancellationToken);
+                _filled = 0;
+            }
+            await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = _bucket, Key = _key, UploadId = _uploadId, PartETags = _parts,
+            }, cancellationToken);
+        }
+        _finished = true;
+        return (BytesWritten, Convert.ToHexStringLower(_sha256.GetHashAndReset()));
+    }
+
+    /// <summary>Gives up the object: an open multipart upload is aborted. Throws if the server cannot be reached.</summary>
+    public async Task AbortAsync(CancellationToken cancellationToken)
+    {
+        _finished = true;
+        if (_inFlight is not null)
+        {
+            try { await _inFlight; } catch (Exception) { /* the part failed; the upload is aborted below */ }
+            _inFlight = null;
+        }
+        if (_uploadId is not null) await _s3.AbortMultipartUploadAsync(_bucket, _key, _uploadId, cancellationToken);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _sha256.Dispose();
+            if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+        base.Dispose(disposing);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+}

@@ -1,0 +1,103 @@
+namespace Portal.Infrastructure.Sources;
+
+using System.Runtime.CompilerServices;
+using Npgsql;
+using Portal.Core.Formats;
+
+/// <summary>A PostgreSQL database; tables of the search path's first schema (or "schema.table").</summary>
+public sealed class PostgresSourceReader(string connectionString) : ISourceReader
+{
+    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
+
+    public async Task<IReadOnlyList<string>> ListTablesAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _source.CreateCommand(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name");
+        var tables = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) tables.Add(reader.GetString(0));
+        return tables;
+    }
+
+    public async Task<IReadOnlyList<SourceColumn>> ColumnsAsync(string table, CancellationToken cancellationToken)
+    {
+        var (schema, name) = Split(table);
+        await using var command = _source.CreateCommand(
+            "SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = COALESCE($1, current_schema()) AND table_name = $2 ORDER BY ordinal_position");
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)schema ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        var columns = new List<SourceColumn>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            columns.Add(new SourceColumn(reader.GetString(0), KindOf(reader.GetString(1)), reader.GetString(1), reader.GetString(2) == "YES"));
+        if (columns.Count == 0) throw new InvalidOperationException($"The source has no table '{table}'.");
+        return columns;
+    }
+
+    public async IAsyncEnumerable<object?[]> ReadAsync(string table, IReadOnlyList<SourceColumn> columns, CursorRange? range, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var sql = $"SELECT {string.Join(", ", columns.Select(c => Quote(c.Name)))} FROM {QuoteTable(table)}";
+        await using var command = _source.CreateCommand();
+        if (range is not null)
+        {
+            sql += $" WHERE {Quote(range.Column)}::text <= $1" + (range.After is null ? "" : $" AND {Quote(range.Column)}::text > $2") + $" ORDER BY {Quote(range.Column)}";
+            command.Parameters.Add(new NpgsqlParameter { Value = range.UpTo });
+            if (range.After is not null) command.Parameters.Add(new NpgsqlParameter { Value = range.After });
+        }
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = new object?[columns.Count];
+            for (var i = 0; i < row.Length; i++)
+            {
+                if (await reader.IsDBNullAsync(i, cancellationToken)) continue;
+                row[i] = columns[i].Kind switch
+                {
+                    ColumnKind.Date => reader.GetFieldValue<DateOnly>(i),
+                    ColumnKind.Timestamp => DateTime.SpecifyKind(reader.GetDateTime(i), DateTimeKind.Utc),
+                    ColumnKind.Integer => Convert.ToInt64(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture),
+                    ColumnKind.Real => Convert.ToDouble(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture),
+                    ColumnKind.Text => reader.GetValue(i) is string s ? s : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture),
+                    _ => reader.GetValue(i),
+                };
+            }
+            yield return row;
+        }
+    }
+
+    public async Task<string?> MaxCursorAsync(string table, string column, CancellationToken cancellationToken)
+    {
+        await using var command = _source.CreateCommand($"SELECT MAX({Quote(column)})::text FROM {QuoteTable(table)}");
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value as string;
+    }
+
+    private static ColumnKind KindOf(string type) => type switch
+    {
+        "smallint" or "integer" or "bigint" => ColumnKind.Integer,
+        "real" or "double precision" => ColumnKind.Real,
+        "numeric" or "money" => ColumnKind.Decimal,
+        "boolean" => ColumnKind.Boolean,
+        "date" => ColumnKind.Date,
+        "timestamp without time zone" or "timestamp with time zone" => ColumnKind.Timestamp,
+        "bytea" => ColumnKind.Blob,
+        _ => ColumnKind.Text,
+    };
+
+    private static (string? Schema, string Name) Split(string table)
+    {
+        var dot = table.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? (null, table) : (table[..dot], table[(dot + 1)..]);
+    }
+
+    private static string QuoteTable(string table)
+    {
+        var (schema, name) = Split(table);
+        return schema is null ? Quote(name) : $"{Quote(schema)}.{Quote(name)}";
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    public ValueTask DisposeAsync() => _source.DisposeAsync();
+}
