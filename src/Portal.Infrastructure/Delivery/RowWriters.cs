@@ -9,6 +9,7 @@ public static class RowWriters
     {
         FileFormats.Csv => new CsvRowWriter(output, columns),
         FileFormats.Jsonl or FileFormats.Ndjson => new NdjsonRowWriter(output, columns),
+        FileFormats.Parquet => new ParquetRowWriter(output, columns),
         _ => throw new NotSupportedException($"The format '{format}' has no row writer yet."),
     };
 
