@@ -16,13 +16,35 @@ public sealed class CephServer : IAsyncLifetime
     public const string SecretKey = "TesterSecretKey000000000000000000000001";
     public const string Region = "us-east-1";
 
+    private readonly bool _shared;
     private string? _dir;
+
+    public CephServer() : this(shared: true)
+    {
+    }
+
+    /// <param name="shared">False for a private server a test may pause or stop (fault injection).</param>
+    public CephServer(bool shared) => _shared = shared;
 
     public string Endpoint { get; private set; } = "";
 
+    /// <summary>Freezes the S3 server's process (SIGSTOP): connections hang, as with a dead server. Private servers only.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>Lets a paused S3 server run again (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        if (_dir is null) throw new InvalidOperationException("Only a private Ceph server started by this fixture can be paused.");
+        var pid = (await File.ReadAllTextAsync(Path.Combine(_dir, "run", "client.rgw.s3.pid"))).Trim();
+        using var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, pid]);
+        await kill.WaitForExitAsync();
+    }
+
     public async Task InitializeAsync()
     {
-        var external = Environment.GetEnvironmentVariable("PORTAL_TEST_S3_ENDPOINT");
+        var external = _shared ? Environment.GetEnvironmentVariable("PORTAL_TEST_S3_ENDPOINT") : null;
         if (!string.IsNullOrEmpty(external))
         {
             Endpoint = external;

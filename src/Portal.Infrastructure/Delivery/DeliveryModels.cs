@@ -38,4 +38,10 @@ public sealed class DeliveryOptions
 
     /// <summary>How many streams of one run are written at the same time.</summary>
     public int StreamParallelism { get; set; } = 2;
+
+    /// <summary>How long one S3 request (a part upload among them) may take before it is retried.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Retries of a failed S3 request (throttling, 5xx, timeouts), with the SDK's backoff.</summary>
+    public int MaxErrorRetry { get; set; } = 4;
 }

@@ -28,19 +28,29 @@ public sealed class DeliveryRunner(
 
     public async Task<DeliveryOutcome> RunAsync(Connection connection, Source source, DeliveryRequest run, Action<StreamProgress> progress, CancellationToken cancellationToken)
     {
-        using var s3 = clients.Create(S3Endpoint.Of(connection), await credentials.GetAsync(connection, cancellationToken));
+        using var s3 = await ClientAsync(connection, cancellationToken);
         var prefix = PathPrefix.Normalise(connection.Prefix);
+        await AbortOrphansAsync(connection, s3, prefix, DateTime.UtcNow, cancellationToken);
         var template = KeyTemplate.Parse(connection.Template ?? DefaultTemplates.For(connection.Kind));
         var extension = FileFormats.Extension(connection.Format, connection.Compression);
         var outcomes = new ConcurrentDictionary<string, StreamOutcome>(StringComparer.Ordinal);
         var rollers = new ConcurrentBag<PartRoller>();
+        // A stalled server can leave a request hanging past the SDK's own timeout; the watchdog ends
+        // the run when nothing has moved for longer than all retries of one request can take.
+        var stall = options.Value.RequestTimeout * (options.Value.MaxErrorRetry + 2);
+        using var watchdog = new StallWatchdog(stall, cancellationToken);
+        void Report(StreamProgress p)
+        {
+            watchdog.Alive();
+            progress(p);
+        }
         try
         {
             await Parallel.ForEachAsync(connection.Streams.OrderBy(s => s.Position),
-                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.StreamParallelism), CancellationToken = cancellationToken },
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.StreamParallelism), CancellationToken = watchdog.Token },
                 async (stream, ct) =>
                 {
-                    var outcome = await DeliverStreamAsync(connection, source, stream, run, s3, template, prefix, extension, rollers, progress, ct);
+                    var outcome = await DeliverStreamAsync(connection, source, stream, run, s3, template, prefix, extension, rollers, Report, watchdog, ct);
                     outcomes[stream.Name] = outcome;
                 });
         }
@@ -49,9 +59,12 @@ public sealed class DeliveryRunner(
             var pending = new List<(string, string)>();
             foreach (var roller in rollers)
             {
-                if (await roller.AbortAsync() is { } left) pending.Add(left);
+                if (await roller.AbortAsync(options.Value.RequestTimeout * 2) is { } left) pending.Add(left);
             }
-            throw new DeliveryFailedException(Describe(e), e, pending);
+            var cause = watchdog.Stalled && !cancellationToken.IsCancellationRequested
+                ? new TimeoutException($"Nothing moved for {stall.TotalSeconds:N0} s: the S3 server stopped answering.", e)
+                : e;
+            throw new DeliveryFailedException(Describe(cause), cause, pending);
         }
         finally
         {
@@ -65,9 +78,63 @@ public sealed class DeliveryRunner(
         return new DeliveryOutcome(ordered, receiptKey);
     }
 
+    /// <summary>
+    /// Aborts uploads an earlier run could not abort (the server was unreachable then). Returns those
+    /// that still could not be aborted; an upload that no longer exists counts as aborted.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Key, string UploadId)>> AbortPendingAsync(Connection connection, IEnumerable<(string Key, string UploadId)> pending, CancellationToken cancellationToken)
+    {
+        var left = new List<(string, string)>();
+        using var s3 = await ClientAsync(connection, cancellationToken);
+        foreach (var (key, uploadId) in pending)
+        {
+            try
+            {
+                await s3.AbortMultipartUploadAsync(connection.Bucket, key, uploadId, cancellationToken);
+            }
+            catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchUpload" || e.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                // Already gone: completed or aborted by a lifecycle rule.
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Could not abort upload {UploadId} of {Key} yet", uploadId, key);
+                left.Add((key, uploadId));
+            }
+        }
+        return left;
+    }
+
+    /// <summary>
+    /// Aborts multipart uploads under the prefix that were started before this run: a server that
+    /// stalled may have created uploads whose ids never reached the portal. Runs of one connection never
+    /// overlap, so none of these belongs to a live run. Needs s3:ListBucketMultipartUploads, which the
+    /// least-privilege policy leaves out; without it the bucket's lifecycle rule cleans up after a day.
+    /// </summary>
+    private async Task AbortOrphansAsync(Connection connection, IAmazonS3 s3, string prefix, DateTime before, CancellationToken ct)
+    {
+        try
+        {
+            var uploads = await s3.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = connection.Bucket, Prefix = prefix }, ct);
+            foreach (var upload in uploads.MultipartUploads ?? [])
+            {
+                if (upload.Initiated is { } initiated && initiated.ToUniversalTime() >= before) continue;
+                await s3.AbortMultipartUploadAsync(connection.Bucket, upload.Key, upload.UploadId, ct);
+                logger.LogInformation("Aborted the orphaned upload {UploadId} of {Key}", upload.UploadId, upload.Key);
+            }
+        }
+        catch (AmazonS3Exception e) when (AwsErrors.IsAccessDenied(e))
+        {
+            logger.LogDebug("Not allowed to list multipart uploads in {Bucket}; the lifecycle rule cleans up orphans", connection.Bucket);
+        }
+    }
+
+    private async Task<IAmazonS3> ClientAsync(Connection connection, CancellationToken cancellationToken) =>
+        clients.Create(S3Endpoint.Of(connection), await credentials.GetAsync(connection, cancellationToken), options.Value.RequestTimeout, options.Value.MaxErrorRetry);
+
     private async Task<StreamOutcome> DeliverStreamAsync(
         Connection connection, Source source, ConnectionStream stream, DeliveryRequest run, IAmazonS3 s3, KeyTemplate template,
-        string prefix, string extension, ConcurrentBag<PartRoller> rollers, Action<StreamProgress> progress, CancellationToken ct)
+        string prefix, string extension, ConcurrentBag<PartRoller> rollers, Action<StreamProgress> progress, StallWatchdog watchdog, CancellationToken ct)
     {
         await using var reader = sources.Open(source);
         var columns = await reader.ColumnsAsync(stream.Table, ct);
@@ -92,6 +159,7 @@ public sealed class DeliveryRunner(
             await foreach (var row in reader.ReadAsync(stream.Table, columns, range, ct))
             {
                 await roller.WriteRowAsync(row, ct);
+                watchdog.Alive();
                 if (++sinceReport == 10_000)
                 {
                     sinceReport = 0;
@@ -160,6 +228,7 @@ public sealed class DeliveryRunner(
     {
         OperationCanceledException => "The run was cancelled.",
         AmazonS3Exception s3 => "Writing to the bucket failed: " + AwsErrors.Explain(s3, "writing the delivery"),
+        TimeoutException t => t.Message,
         _ when AwsErrors.IsTimeout(e) => "The S3 server did not answer: " + e.Message,
         _ => e.Message,
     };

@@ -55,13 +55,14 @@ public sealed class PartRoller(
         if (_writer is not null) await CloseAsync(cancellationToken);
     }
 
-    /// <summary>Aborts the part being uploaded; returns its upload id if the abort itself failed.</summary>
-    public async Task<(string Key, string UploadId)?> AbortAsync()
+    /// <summary>Aborts the part being uploaded; returns its upload id if the abort itself failed (or took too long).</summary>
+    public async Task<(string Key, string UploadId)?> AbortAsync(TimeSpan timeout)
     {
         if (_upload is null) return null;
         try
         {
-            await _upload.AbortAsync(CancellationToken.None);
+            using var limit = new CancellationTokenSource(timeout);
+            await _upload.AbortAsync(limit.Token).WaitAsync(timeout);
             return null;
         }
         catch (Exception) when (_upload.UploadId is not null)

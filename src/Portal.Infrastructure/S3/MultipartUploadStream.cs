@@ -106,7 +106,7 @@ public sealed class MultipartUploadStream : Stream
             _uploadId = (await _s3.InitiateMultipartUploadAsync(start, cancellationToken)).UploadId;
         }
         // One part in flight while the next buffer fills: two buffers per object at most.
-        if (_inFlight is not null) await _inFlight;
+        if (_inFlight is not null) await _inFlight.WaitAsync(cancellationToken);
         var full = _buffer;
         var length = _filled;
         _buffer = ArrayPool<byte>.Shared.Rent(_partSize);
@@ -152,7 +152,7 @@ public sealed class MultipartUploadStream : Stream
         }
         else
         {
-            if (_inFlight is not null) await _inFlight;
+            if (_inFlight is not null) await _inFlight.WaitAsync(cancellationToken);
             _inFlight = null;
             if (_filled > 0 || _parts.Count == 0)
             {
@@ -176,7 +176,7 @@ public sealed class MultipartUploadStream : Stream
         _finished = true;
         if (_inFlight is not null)
         {
-            try { await _inFlight; } catch (Exception) { /* the part failed; the upload is aborted below */ }
+            try { await _inFlight.WaitAsync(cancellationToken); } catch (Exception) { /* the part failed or hangs; the upload is aborted below */ }
             _inFlight = null;
         }
         if (_uploadId is not null) await _s3.AbortMultipartUploadAsync(_bucket, _key, _uploadId, cancellationToken);

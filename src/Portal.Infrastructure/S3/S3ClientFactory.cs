@@ -8,13 +8,13 @@ using Amazon.S3;
 public sealed class S3ClientFactory
 {
     /// <summary>A client for <paramref name="endpoint"/> signing with <paramref name="credentials"/>.</summary>
-    public IAmazonS3 Create(S3Endpoint endpoint, AWSCredentials credentials, TimeSpan? timeout = null)
+    public IAmazonS3 Create(S3Endpoint endpoint, AWSCredentials credentials, TimeSpan? timeout = null, int maxErrorRetry = 4)
     {
         var checksums = endpoint.ChecksumMode == Portal.Core.Connections.ChecksumPolicy.WhenRequired;
         var config = new AmazonS3Config
         {
             RetryMode = RequestRetryMode.Standard,
-            MaxErrorRetry = 4,
+            MaxErrorRetry = maxErrorRetry,
             Timeout = timeout ?? TimeSpan.FromSeconds(100),
             RequestChecksumCalculation = checksums ? RequestChecksumCalculation.WHEN_REQUIRED : RequestChecksumCalculation.WHEN_SUPPORTED,
             ResponseChecksumValidation = checksums ? ResponseChecksumValidation.WHEN_REQUIRED : ResponseChecksumValidation.WHEN_SUPPORTED,

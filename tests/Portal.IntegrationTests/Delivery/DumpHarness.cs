@@ -16,9 +16,11 @@ internal sealed class DumpHarness : IDisposable
 {
     private readonly CephServer _ceph;
 
-    public DumpHarness(CephServer ceph, string bucket)
+    /// <param name="settings">Configuration for the app, applied before it starts.</param>
+    public DumpHarness(CephServer ceph, string bucket, IReadOnlyDictionary<string, string?>? settings = null)
     {
         _ceph = ceph;
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) App.Settings[k] = v;
         Bucket = bucket;
         var sources = Path.Combine(App.DataDirectory, "sources");
         Directory.CreateDirectory(sources);
