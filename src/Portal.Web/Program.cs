@@ -5,7 +5,7 @@ using Portal.Web.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPortalInfrastructure();
 builder.AddPortalWeb();
-if (builder.Configuration.GetValue("Portal:RunWorkers", true)) builder.AddPortalWorkers();
+builder.AddPortalWorkers(runWorkers: builder.Configuration.GetValue("Portal:RunWorkers", true));
 
 var app = builder.Build();
 await app.PreparePortalAsync();

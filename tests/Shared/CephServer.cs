@@ -16,15 +16,11 @@ public sealed class CephServer : IAsyncLifetime
     public const string SecretKey = "TesterSecretKey000000000000000000000001";
     public const string Region = "us-east-1";
 
-    private readonly bool _shared;
+    private bool _shared = true;
     private string? _dir;
 
-    public CephServer() : this(shared: true)
-    {
-    }
-
-    /// <param name="shared">False for a private server a test may pause or stop (fault injection).</param>
-    public CephServer(bool shared) => _shared = shared;
+    /// <summary>A server of the test's own, never the shared one, so it may be paused or stopped (fault injection).</summary>
+    public static CephServer Private() => new() { _shared = false };
 
     public string Endpoint { get; private set; } = "";
 

@@ -40,5 +40,11 @@ public sealed class Run : ICustomerOwned
 
     public int Parts { get; set; }
 
+    /// <summary>The exact keys written, in order (a JSON array as stored).</summary>
+    public string KeysJson { get; set; } = "[]";
+
+    /// <summary>The connection's run id used in keys ({connection_run_id}).</summary>
+    public Guid ConnectionRunId { get; set; } = Guid.NewGuid();
+
     public List<RunStream> Streams { get; set; } = [];
 }

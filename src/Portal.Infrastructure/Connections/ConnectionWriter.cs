@@ -13,7 +13,7 @@ using Portal.Infrastructure.Secrets;
 /// written in one SaveChanges: a connection is never half-saved. The ExternalId is generated here and
 /// nowhere else; secrets are encrypted before they reach the entity.
 /// </summary>
-public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts, ISecretProtector secrets, TimeProvider clock)
+public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts, ISecretProtector secrets, Jobs.ConnectionScheduler scheduler, TimeProvider clock)
 {
     public async Task<Connection> CreateAsync(ConnectionInput input, bool isAdmin, CancellationToken cancellationToken)
     {
@@ -33,6 +33,7 @@ public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts
         Apply(connection, input);
         db.Connections.Add(connection);
         await db.SaveChangesAsync(cancellationToken);
+        await scheduler.SyncAsync(connection, cancellationToken);
         return connection;
     }
 
@@ -53,6 +54,8 @@ public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts
         Apply(connection, input);
         connection.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
+        // Saving a connection reschedules it; disabling pauses it without deleting.
+        await scheduler.SyncAsync(connection, cancellationToken);
         return connection;
     }
 
@@ -63,6 +66,7 @@ public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts
         if (connection is null) return false;
         db.Connections.Remove(connection);
         await db.SaveChangesAsync(cancellationToken);
+        await scheduler.DeleteAsync(id, cancellationToken);
         return true;
     }
 

@@ -44,4 +44,7 @@ public sealed class DeliveryOptions
 
     /// <summary>Retries of a failed S3 request (throttling, 5xx, timeouts), with the SDK's backoff.</summary>
     public int MaxErrorRetry { get; set; } = 4;
+
+    /// <summary>How long after a failed run its automatic retry starts.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -123,9 +123,10 @@ public sealed class DeliveryRunner(
                 logger.LogInformation("Aborted the orphaned upload {UploadId} of {Key}", upload.UploadId, upload.Key);
             }
         }
-        catch (AmazonS3Exception e) when (AwsErrors.IsAccessDenied(e))
+        catch (AmazonS3Exception e)
         {
-            logger.LogDebug("Not allowed to list multipart uploads in {Bucket}; the lifecycle rule cleans up orphans", connection.Bucket);
+            // Best effort: not allowed (the usual case on AWS) or the bucket is gone; the run itself reports real problems.
+            logger.LogDebug(e, "Could not list multipart uploads in {Bucket}; the lifecycle rule cleans up orphans", connection.Bucket);
         }
     }
 

@@ -13,7 +13,8 @@ public static class WorkerRegistration
     /// clustered, so several worker nodes share the schedule and a dead node's jobs are recovered;
     /// SQLite is a single-node store (Quartz refuses to cluster on it).
     /// </summary>
-    public static IHostApplicationBuilder AddPortalWorkers(this IHostApplicationBuilder builder)
+    /// <param name="runWorkers">False on web nodes of a scale-out: they schedule jobs into the shared store but run none.</param>
+    public static IHostApplicationBuilder AddPortalWorkers(this IHostApplicationBuilder builder, bool runWorkers = true)
     {
         var provider = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()?.Provider ?? DatabaseProvider.Sqlite;
         builder.Services.AddQuartz(q =>
@@ -33,7 +34,9 @@ public static class WorkerRegistration
                 store.ProvisionSchema();
             });
         });
-        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        builder.Services.AddScoped<Runs.RunRecorder>();
+        builder.Services.AddScoped<ConnectionScheduler>();
+        if (runWorkers) builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
     }
 }

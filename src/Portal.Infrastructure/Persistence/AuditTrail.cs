@@ -19,7 +19,8 @@ internal static class AuditTrail
     private static readonly HashSet<Type> Audited =
         [typeof(Customer), typeof(Source), typeof(Connection), typeof(ConnectionStream), typeof(ApiToken)];
 
-    private static readonly HashSet<string> Ignored = ["UpdatedAt", "LastUsedAt"];
+    // Moved by runs, not by people: auditing them would bury the changes people make.
+    private static readonly HashSet<string> Ignored = ["UpdatedAt", "LastUsedAt", "CursorValue"];
 
     public static void Record(PortalDbContext db)
     {

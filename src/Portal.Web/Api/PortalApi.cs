@@ -19,5 +19,6 @@ internal static class PortalApi
         api.MapKeyTemplatesApi();
         api.MapSourcesApi();
         api.MapConnectionsApi();
+        api.MapRunsApi();
     }
 }

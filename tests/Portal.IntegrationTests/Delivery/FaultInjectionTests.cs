@@ -8,7 +8,7 @@ using Portal.Tests.Shared;
 /// <summary>The S3 server freezes in the middle of a dump. Uses its own Ceph server, since it pauses it.</summary>
 public sealed class FaultInjectionTests : IAsyncLifetime
 {
-    private readonly CephServer _ceph = new(shared: false);
+    private readonly CephServer _ceph = CephServer.Private();
 
     public Task InitializeAsync() => _ceph.InitializeAsync();
 

@@ -13,6 +13,7 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.HasOne<Run>().WithMany().HasForeignKey(r => r.RerunOfId).OnDelete(DeleteBehavior.SetNull);
         builder.HasMany(r => r.Streams).WithOne().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(r => r.Error).HasMaxLength(8000);
+        builder.Property(r => r.KeysJson);
         // The runs list pages by time within a customer, a connection or a status.
         builder.HasIndex(r => new { r.CustomerId, r.QueuedAt });
         builder.HasIndex(r => new { r.ConnectionId, r.QueuedAt });

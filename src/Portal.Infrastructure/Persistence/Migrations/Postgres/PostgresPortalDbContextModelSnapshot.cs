@@ -457,6 +457,40 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("Customers");
                 });
 
+            modelBuilder.Entity("Portal.Core.Runs.PendingAbort", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("ConnectionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UploadId")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConnectionId");
+
+                    b.ToTable("PendingAborts");
+                });
+
             modelBuilder.Entity("Portal.Core.Runs.Run", b =>
                 {
                     b.Property<long>("Id")
@@ -474,6 +508,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<Guid>("ConnectionId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid>("ConnectionRunId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("CustomerId")
                         .HasColumnType("uuid");
 
@@ -483,6 +520,10 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("KeysJson")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -757,6 +798,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                 {
                     b.HasOne("Portal.Core.Connections.Connection", null)
                         .WithMany("Streams")
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Runs.PendingAbort", b =>
+                {
+                    b.HasOne("Portal.Core.Connections.Connection", null)
+                        .WithMany()
                         .HasForeignKey("ConnectionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

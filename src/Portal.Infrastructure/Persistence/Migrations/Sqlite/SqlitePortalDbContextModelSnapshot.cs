@@ -444,6 +444,38 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("Customers");
                 });
 
+            modelBuilder.Entity("Portal.Core.Runs.PendingAbort", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ConnectionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UploadId")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConnectionId");
+
+                    b.ToTable("PendingAborts");
+                });
+
             modelBuilder.Entity("Portal.Core.Runs.Run", b =>
                 {
                     b.Property<long>("Id")
@@ -459,6 +491,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid>("ConnectionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid>("ConnectionRunId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("CustomerId")
                         .HasColumnType("TEXT");
 
@@ -468,6 +503,10 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeysJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -740,6 +779,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                 {
                     b.HasOne("Portal.Core.Connections.Connection", null)
                         .WithMany("Streams")
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Runs.PendingAbort", b =>
+                {
+                    b.HasOne("Portal.Core.Connections.Connection", null)
+                        .WithMany()
                         .HasForeignKey("ConnectionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

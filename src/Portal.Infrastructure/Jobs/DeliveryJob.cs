@@ -1,0 +1,131 @@
+namespace Portal.Infrastructure.Jobs;
+
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Portal.Core.Runs;
+using Portal.Infrastructure.Actors;
+using Portal.Infrastructure.Delivery;
+using Portal.Infrastructure.Persistence;
+using Portal.Infrastructure.Runs;
+using Quartz;
+
+/// <summary>
+/// One execution of a connection's delivery. Quartz runs at most one per connection at a time, and
+/// re-runs it on another node if the node running it dies (the job requests recovery).
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class DeliveryJob(
+    CurrentActor actor, IDbContextFactory<PortalDbContext> contexts, RunRecorder recorder, DeliveryRunner runner,
+    ConnectionScheduler scheduler, IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<DeliveryJob> logger) : IJob
+{
+    public const string RunIdKey = "runId";
+    public const string AttemptKey = "attempt";
+    public const string TriggerKey = "trigger";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        actor.ActAsSystem();
+        var connectionId = Guid.Parse(context.JobDetail.Key.Name);
+        var data = context.MergedJobDataMap;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var connection = await db.Connections.AsNoTracking().Include(c => c.Streams).FirstOrDefaultAsync(c => c.Id == connectionId, cancellationToken);
+        if (connection is null)
+        {
+            logger.LogWarning("Connection {Connection} no longer exists; its job is removed", connectionId);
+            await scheduler.DeleteAsync(connectionId, cancellationToken);
+            return;
+        }
+
+        var attempt = data.TryGetInt(AttemptKey, out var a) ? a : 1;
+        var trigger = data.TryGetString(TriggerKey, out var t) && Enum.TryParse<RunTrigger>(t, out var parsed) ? parsed : RunTrigger.Manual;
+        Run run;
+        if (context.Recovering)
+        {
+            // The node running this died: its run is failed, and this is the next attempt.
+            var interrupted = await db.Runs.Where(r => r.ConnectionId == connectionId && r.Status == RunStatus.Running).ToListAsync(cancellationToken);
+            foreach (var r in interrupted) await recorder.FailAsync(r.Id, "Interrupted: the worker stopped. The run is retried.", [], cancellationToken);
+            var last = interrupted.OrderByDescending(r => r.Id).FirstOrDefault();
+            run = await recorder.CreateAsync(connection, last?.Trigger ?? trigger, (last?.Attempt ?? attempt) + 1, last?.RerunOfId, cancellationToken);
+        }
+        else if (data.TryGetLong(RunIdKey, out var runId) && await db.Runs.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken) is { } queued)
+        {
+            run = queued;
+        }
+        else
+        {
+            run = await recorder.CreateAsync(connection, data.ContainsKey(TriggerKey) ? trigger : RunTrigger.Schedule, attempt, null, cancellationToken);
+        }
+
+        var source = connection.SourceId is { } sourceId ? await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sourceId, cancellationToken) : null;
+        await recorder.StartAsync(run.Id, connection.Streams.OrderBy(s => s.Position).Select(s => s.Name), cancellationToken);
+        if (source is null)
+        {
+            await recorder.FailAsync(run.Id, "The connection has no source to read from: choose one in the connection's settings.", [], cancellationToken);
+            return;
+        }
+
+        await AbortPendingAsync(db, connection, cancellationToken);
+        var latest = new ConcurrentDictionary<string, StreamProgress>(StringComparer.Ordinal);
+        using var saving = new CancellationTokenSource();
+        var saver = SaveProgressEverySecondAsync(run.Id, latest, saving.Token);
+        try
+        {
+            var outcome = await runner.RunAsync(connection, source, new DeliveryRequest(run.Id, run.ConnectionRunId.ToString(), run.StartedAt ?? clock.GetUtcNow()),
+                p => latest[p.Name] = p, cancellationToken);
+            await StopAsync(saving, saver);
+            await recorder.SucceedAsync(run.Id, outcome, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            await StopAsync(saving, saver);
+            var pending = (e as DeliveryFailedException)?.PendingAborts ?? [];
+            var cancelled = cancellationToken.IsCancellationRequested;
+            await recorder.FailAsync(run.Id, cancelled ? "Cancelled." : Explain(e), pending, CancellationToken.None);
+            logger.LogWarning(e, "Run {Run} of connection {Connection} failed (attempt {Attempt})", run.Id, connectionId, run.Attempt);
+            if (!cancelled && run.Attempt <= connection.Retries)
+                await scheduler.RetryAsync(connectionId, run.Trigger, run.Attempt + 1, clock.GetUtcNow() + options.Value.RetryDelay, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The error in plain words with its cause chain.</summary>
+    private static string Explain(Exception e)
+    {
+        var parts = new List<string>();
+        for (var x = e; x is not null && parts.Count < 4; x = x.InnerException)
+        {
+            var text = string.IsNullOrWhiteSpace(x.Message) || x.Message.StartsWith("Exception of type", StringComparison.Ordinal) ? x.GetType().Name : x.Message;
+            if (!parts.Contains(text)) parts.Add(text);
+        }
+        return string.Join(" — caused by: ", parts);
+    }
+
+    private async Task AbortPendingAsync(PortalDbContext db, Core.Connections.Connection connection, CancellationToken ct)
+    {
+        var pending = await db.PendingAborts.Where(p => p.ConnectionId == connection.Id).ToListAsync(ct);
+        if (pending.Count == 0) return;
+        var left = await runner.AbortPendingAsync(connection, pending.Select(p => (p.Key, p.UploadId)), ct);
+        db.PendingAborts.RemoveRange(pending.Where(p => !left.Contains((p.Key, p.UploadId))));
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task SaveProgressEverySecondAsync(long runId, ConcurrentDictionary<string, StreamProgress> latest, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct)) await recorder.SaveProgressAsync(runId, latest.Values.ToList(), ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended.
+        }
+    }
+
+    private static async Task StopAsync(CancellationTokenSource saving, Task saver)
+    {
+        await saving.CancelAsync();
+        await saver;
+    }
+}

@@ -1,0 +1,117 @@
+namespace Portal.IntegrationTests.Delivery;
+
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Infrastructure.Jobs;
+using Portal.Tests.Shared;
+using Quartz;
+
+/// <summary>Runs through the API and Quartz, against Ceph: the whole path an operator uses.</summary>
+[Collection(CephCollection.Name)]
+public sealed class RunsTests(CephServer ceph) : IDisposable
+{
+    private readonly PortalAppFactory _app = CreateApp();
+
+    private static PortalAppFactory CreateApp()
+    {
+        var app = new PortalAppFactory();
+        app.Settings["Portal:RunWorkers"] = "true";
+        app.Settings["Portal:Delivery:RequestTimeout"] = "00:00:10";
+        return app;
+    }
+
+    public void Dispose() => _app.Dispose();
+
+    private HttpClient Admin => _app.CreateApiClient(_app.AdminToken);
+
+    private async Task<(Guid ConnectionId, string Bucket)> SetUpAsync(string? bucket = null, string? schedule = null, int retries = 0)
+    {
+        var sources = Path.Combine(_app.DataDirectory, "sources");
+        Directory.CreateDirectory(sources);
+        File.Copy(RepoPaths.ChinookDatabase, Path.Combine(sources, "chinook.sqlite"), overwrite: true);
+        var customer = await _app.CreateCustomerAsync("Runs " + Guid.NewGuid());
+        var source = await (await Admin.PostAsJsonAsync("/api/v1/sources", new { customerId = customer.Id, name = "chinook", kind = "sqlite", connectionString = "Data Source=chinook.sqlite" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        bucket ??= await ceph.CreateBucketAsync("runs");
+        var response = await Admin.PostAsJsonAsync("/api/v1/connections", new
+        {
+            customerId = customer.Id, name = "chinook-dumps", kind = "Dump", bucket, region = "default", prefix = "portal/",
+            endpoint = ceph.Endpoint, checksumMode = "WhenRequired",
+            auth = new { method = "AccessKey", accessKeyId = CephServer.AccessKey, secretAccessKey = CephServer.SecretKey },
+            sourceId = source.GetProperty("id").GetGuid(),
+            streams = new[] { new { name = "artists", table = "Artist" }, new { name = "albums", table = "Album" } },
+            schedule, retries,
+        });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return ((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(), bucket);
+    }
+
+    private async Task<JsonElement> WaitForEndAsync(long runId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var run = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}");
+            var status = run.GetProperty("status").GetString();
+            if (status is "Succeeded" or "Failed" or "Cancelled" || DateTime.UtcNow > deadline) return run;
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task Run_now_answers_202_and_the_run_succeeds_with_its_streams_and_keys()
+    {
+        var (connectionId, _) = await SetUpAsync();
+
+        var started = await Admin.PostAsync($"/api/v1/connections/{connectionId}/runs", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var run = await WaitForEndAsync(runId);
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        Assert.Equal("Manual", run.GetProperty("trigger").GetString());
+        Assert.Equal(1, run.GetProperty("attempt").GetInt32());
+        var streams = run.GetProperty("streams").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("rows").GetInt64());
+        Assert.Equal(ChinookExpectations.Rows("Artist").Count, streams["artists"]);
+        Assert.Equal(ChinookExpectations.Rows("Album").Count, streams["albums"]);
+        var keys = run.GetProperty("keys").EnumerateArray().Select(k => k.GetString()!).ToList();
+        Assert.Equal("portal/receipt.json", keys[^1]);
+        Assert.Contains(keys, k => k.EndsWith("/albums/albums_000000000000.ndjson.gz", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_run_into_a_missing_bucket_fails_with_the_error_in_plain_words()
+    {
+        var (connectionId, _) = await SetUpAsync(bucket: "runs-no-such-bucket-" + Guid.NewGuid().ToString("N")[..8]);
+
+        var runId = (await (await Admin.PostAsync($"/api/v1/connections/{connectionId}/runs", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+
+        var run = await WaitForEndAsync(runId);
+        Assert.Equal("Failed", run.GetProperty("status").GetString());
+        Assert.Contains("bucket", run.GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Saving_a_connection_schedules_it_in_utc_and_disabling_pauses_it()
+    {
+        var (connectionId, _) = await SetUpAsync(schedule: "0 3 * * *");
+        var scheduler = await _app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+
+        var trigger = (ICronTrigger)(await scheduler.GetTrigger(ConnectionScheduler.ScheduleOf(connectionId)))!;
+        Assert.Equal("0 0 3 * * ?", trigger.CronExpressionString); // Quartz's spelling of "0 3 * * *"
+        Assert.Equal(TimeZoneInfo.Utc.Id, trigger.TimeZone.Id);
+        Assert.Equal(TriggerState.Normal, await scheduler.GetTriggerState(trigger.Key));
+
+        var body = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/connections/{connectionId}");
+        var update = System.Text.Json.Nodes.JsonNode.Parse(body.GetRawText())!.AsObject();
+        update["enabled"] = false;
+        update["auth"] = new System.Text.Json.Nodes.JsonObject { ["method"] = "AccessKey", ["accessKeyId"] = CephServer.AccessKey };
+        var saved = await Admin.PutAsJsonAsync($"/api/v1/connections/{connectionId}", update);
+        Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+
+        Assert.Equal(TriggerState.Paused, await scheduler.GetTriggerState(trigger.Key));
+        Assert.True(await scheduler.Exists(ConnectionScheduler.JobOf(connectionId)));
+    }
+}
