@@ -8,7 +8,7 @@ using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Secrets;
 
 /// <summary>A customer's source databases; the connection string is encrypted and never given back.</summary>
-public sealed class SourceService(IDbContextFactory<PortalDbContext> contexts, ISecretProtector secrets)
+public sealed class SourceService(IDbContextFactory<PortalDbContext> contexts, ISecretProtector secrets, SourceReaderFactory readers)
 {
     public async Task<Source> CreateAsync(Guid? customerId, string? name, string? kind, string? connectionString, CancellationToken ct)
     {
@@ -21,6 +21,17 @@ public sealed class SourceService(IDbContextFactory<PortalDbContext> contexts, I
             errors.Add("customerId", "Choose an existing customer.");
         else if (name is not null && await db.Sources.AnyAsync(s => s.CustomerId == customerId && s.Name == name.Trim(), ct))
             errors.Add("name", $"This customer already has a source named '{name.Trim()}'.");
+        if (errors.IsValid && kind == "sqlite")
+        {
+            try
+            {
+                readers.CheckedSqlitePath(connectionString!);
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or ArgumentException)
+            {
+                errors.Add("connectionString", e.Message);
+            }
+        }
         errors.ThrowIfInvalid();
 
         var source = new Source
@@ -34,6 +45,16 @@ public sealed class SourceService(IDbContextFactory<PortalDbContext> contexts, I
         db.Sources.Add(source);
         await db.SaveChangesAsync(ct);
         return source;
+    }
+
+    /// <summary>The tables (and views) of a source, read from its schema; null when the source is not visible.</summary>
+    public async Task<IReadOnlyList<string>?> TablesAsync(Guid sourceId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var source = await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sourceId, ct);
+        if (source is null) return null;
+        await using var reader = readers.Open(source);
+        return await reader.ListTablesAsync(ct);
     }
 
     public async Task<IReadOnlyList<Source>> ListAsync(Guid? customerId, CancellationToken ct)

@@ -17,6 +17,19 @@ internal static class SourcesApi
             return TypedResults.Ok(new ListResponse<SourceDto>(list.Select(ToDto).ToList(), list.Count));
         });
 
+        // The tables a connection's streams can choose from; those who set up connections may read them.
+        api.MapGet("/sources/{id:guid}/tables", async Task<IResult> (Guid id, SourceService sources, CancellationToken ct) =>
+        {
+            try
+            {
+                return await sources.TablesAsync(id, ct) is { } tables ? TypedResults.Ok(new ListResponse<string>(tables, tables.Count)) : TypedResults.NotFound();
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or System.Data.Common.DbException)
+            {
+                return TypedResults.Problem(title: "The source cannot be read", detail: e.Message, statusCode: StatusCodes.Status422UnprocessableEntity);
+            }
+        }).WithTags("Sources").RequireAuthorization(Policies.Configure);
+
         group.MapPost("/", async (CreateSourceRequest request, SourceService sources, CancellationToken ct) =>
         {
             var source = await sources.CreateAsync(request.CustomerId, request.Name, request.Kind, request.ConnectionString, ct);

@@ -82,6 +82,38 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
     }
 
     [Fact]
+    public async Task A_sources_tables_are_read_from_its_schema_and_files_outside_the_root_are_refused()
+    {
+        await SetUpAsync();
+        var customer = await _app.CreateCustomerAsync("Tables " + Guid.NewGuid());
+        var source = await (await Admin.PostAsJsonAsync("/api/v1/sources", new { customerId = customer.Id, name = "chinook", kind = "sqlite", connectionString = "Data Source=chinook.sqlite" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+
+        var tables = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/sources/{source.GetProperty("id").GetGuid()}/tables");
+
+        Assert.Equal(ChinookExpectations.Tables(), tables.GetProperty("items").EnumerateArray().Select(t => t.GetString()!).Where(t => ChinookExpectations.Tables().Contains(t)));
+        foreach (var outside in new[] { "Data Source=/etc/passwd", "Data Source=../portal.db", "Data Source=missing.sqlite" })
+        {
+            var refused = await Admin.PostAsJsonAsync("/api/v1/sources", new { customerId = customer.Id, name = "x" + Guid.NewGuid().ToString("N")[..6], kind = "sqlite", connectionString = outside });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.True((await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("connectionString", out _), outside);
+        }
+    }
+
+    [Fact]
+    public async Task A_symlink_leading_out_of_the_root_is_refused()
+    {
+        await SetUpAsync();
+        var customer = await _app.CreateCustomerAsync("Link " + Guid.NewGuid());
+        var link = Path.Combine(_app.DataDirectory, "sources", "escape.sqlite");
+        File.CreateSymbolicLink(link, Path.Combine(_app.DataDirectory, "portal.db"));
+
+        var refused = await Admin.PostAsJsonAsync("/api/v1/sources", new { customerId = customer.Id, name = "escape", kind = "sqlite", connectionString = "Data Source=escape.sqlite" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task A_run_into_a_missing_bucket_fails_with_the_error_in_plain_words()
     {
         var (connectionId, _) = await SetUpAsync(bucket: "runs-no-such-bucket-" + Guid.NewGuid().ToString("N")[..8]);
