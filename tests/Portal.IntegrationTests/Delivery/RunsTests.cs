@@ -3,6 +3,7 @@ namespace Portal.IntegrationTests.Delivery;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Infrastructure.Jobs;
 using Portal.Tests.Shared;
@@ -19,6 +20,7 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
         var app = new PortalAppFactory();
         app.Settings["Portal:RunWorkers"] = "true";
         app.Settings["Portal:Delivery:RequestTimeout"] = "00:00:10";
+        app.Settings["Portal:Delivery:RetryDelay"] = "00:00:01";
         return app;
     }
 
@@ -123,6 +125,33 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
         var run = await WaitForEndAsync(runId);
         Assert.Equal("Failed", run.GetProperty("status").GetString());
         Assert.Contains("bucket", run.GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_failed_run_is_retried_as_the_connection_says_and_each_attempt_is_recorded()
+    {
+        var (connectionId, _) = await SetUpAsync(bucket: "runs-no-such-bucket-" + Guid.NewGuid().ToString("N")[..8], retries: 1);
+
+        var first = (await (await Admin.PostAsync($"/api/v1/connections/{connectionId}/runs", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        Assert.Equal("Failed", (await WaitForEndAsync(first)).GetProperty("status").GetString());
+
+        await using var scope = _app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Actors.CurrentActor>().ActAsSystem();
+        var db = scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Persistence.PortalDbContext>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        List<Portal.Core.Runs.Run> runs;
+        do
+        {
+            await Task.Delay(250);
+            runs = db.Runs.AsNoTracking().Where(r => r.ConnectionId == connectionId).OrderBy(r => r.Id).ToList();
+        }
+        while ((runs.Count < 2 || runs[^1].Status is Portal.Core.Runs.RunStatus.Queued or Portal.Core.Runs.RunStatus.Running) && DateTime.UtcNow < deadline);
+
+        Assert.Equal([1, 2], runs.Select(r => r.Attempt));
+        Assert.All(runs, r => Assert.Equal(Portal.Core.Runs.RunStatus.Failed, r.Status));
+        Assert.All(runs, r => Assert.Equal(Portal.Core.Runs.RunTrigger.Manual, r.Trigger));
+        await Task.Delay(2500); // retries = 1: no third attempt
+        Assert.Equal(2, db.Runs.Count(r => r.ConnectionId == connectionId));
     }
 
     [Fact]
