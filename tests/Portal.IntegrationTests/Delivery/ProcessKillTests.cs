@@ -1,0 +1,122 @@
+namespace Portal.IntegrationTests.Delivery;
+
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Portal.Tests.Shared;
+
+/// <summary>The portal process is killed (SIGKILL) in the middle of a run, then started again.</summary>
+[Collection(CephCollection.Name)]
+public sealed class ProcessKillTests(CephServer ceph) : IDisposable
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "portal-kill-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _token = "ptl_" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
+    private readonly int _port = FreePort.Next();
+    private Process? _portal;
+
+    public void Dispose()
+    {
+        if (_portal is { HasExited: false }) _portal.Kill(entireProcessTree: true);
+        _portal?.Dispose();
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
+    }
+
+    private async Task<HttpClient> StartPortalAsync()
+    {
+        // The web project's build output sits beside this one's: bin/<configuration>/net10.0.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        var web = Path.Combine(RepoPaths.Root, "src", "Portal.Web", "bin", configuration, "net10.0");
+        var psi = new ProcessStartInfo("dotnet", [Path.Combine(web, "Portal.Web.dll")]) { WorkingDirectory = web, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{_port}";
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        psi.Environment["Portal__DataDirectory"] = _data;
+        psi.Environment["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(_data, "portal.db")}";
+        psi.Environment["Portal__Bootstrap__AdminEmail"] = "admin@kill.test";
+        psi.Environment["Portal__Bootstrap__AdminPassword"] = "Admin-Passw0rd!-kill";
+        psi.Environment["Portal__Bootstrap__AdminApiToken"] = _token;
+        _portal = Process.Start(psi)!;
+        _portal.OutputDataReceived += (_, _) => { };
+        _portal.ErrorDataReceived += (_, _) => { };
+        _portal.BeginOutputReadLine();
+        _portal.BeginErrorReadLine();
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if ((await client.GetAsync("/api/v1/me")).IsSuccessStatusCode) return client;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+            Assert.False(_portal.HasExited, "The portal process exited at start.");
+            await Task.Delay(250);
+        }
+    }
+
+    [Fact]
+    public async Task A_run_of_a_killed_portal_is_not_left_running_and_is_retried_after_restart()
+    {
+        Directory.CreateDirectory(Path.Combine(_data, "sources"));
+        BigTable(Path.Combine(_data, "sources", "big.sqlite"), 400_000);
+        var client = await StartPortalAsync();
+        var customer = await (await client.PostAsJsonAsync("/api/v1/customers", new { name = "Kill" })).Content.ReadFromJsonAsync<JsonElement>();
+        var source = await (await client.PostAsJsonAsync("/api/v1/sources", new { customerId = customer.GetProperty("id").GetGuid(), name = "big", kind = "sqlite", connectionString = "Data Source=big.sqlite" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var connection = await (await client.PostAsJsonAsync("/api/v1/connections", new
+        {
+            customerId = customer.GetProperty("id").GetGuid(), name = "big-dumps", kind = "Dump", bucket = await ceph.CreateBucketAsync("kill"),
+            region = "default", endpoint = ceph.Endpoint, checksumMode = "WhenRequired", compression = "none",
+            auth = new { method = "AccessKey", accessKeyId = CephServer.AccessKey, secretAccessKey = CephServer.SecretKey },
+            sourceId = source.GetProperty("id").GetGuid(), streams = new[] { new { name = "big", table = "big" } }, retries = 0,
+        })).Content.ReadFromJsonAsync<JsonElement>();
+        var connectionId = connection.GetProperty("id").GetGuid();
+        var runId = (await (await client.PostAsync($"/api/v1/connections/{connectionId}/runs", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await client.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}")).GetProperty("status").GetString() != "Running")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The run never started.");
+            await Task.Delay(50);
+        }
+
+        _portal!.Kill(entireProcessTree: true);
+        await _portal.WaitForExitAsync();
+        client = await StartPortalAsync();
+
+        deadline = DateTime.UtcNow.AddSeconds(120);
+        JsonElement killed, retry = default;
+        while (true)
+        {
+            killed = await client.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}");
+            var next = await client.GetAsync($"/api/v1/runs/{runId + 1}");
+            if (next.IsSuccessStatusCode) retry = await next.Content.ReadFromJsonAsync<JsonElement>();
+            if (retry.ValueKind == JsonValueKind.Object && retry.GetProperty("status").GetString() is "Succeeded" or "Failed") break;
+            Assert.True(DateTime.UtcNow < deadline, $"No finished retry; the killed run is {killed}");
+            await Task.Delay(250);
+        }
+        Assert.Equal("Failed", killed.GetProperty("status").GetString());
+        Assert.Contains("Interrupted", killed.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Succeeded", retry.GetProperty("status").GetString());
+        Assert.Equal(2, retry.GetProperty("attempt").GetInt32());
+        Assert.Equal(400_000, retry.GetProperty("streams")[0].GetProperty("rows").GetInt64());
+    }
+
+    private static void BigTable(string db, int rows)
+    {
+        using var connection = new SqliteConnection($"Data Source={db};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            CREATE TABLE big (id INTEGER PRIMARY KEY, name TEXT, amount NUMERIC(12,2));
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $rows)
+            INSERT INTO big SELECT i, 'row ' || i || ' ' || hex(randomblob(40)), i * 0.5 FROM n;
+            """;
+        command.Parameters.AddWithValue("$rows", rows);
+        command.ExecuteNonQuery();
+    }
+}
