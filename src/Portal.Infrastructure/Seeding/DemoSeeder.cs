@@ -29,6 +29,7 @@ public sealed class DemoSeeder(PortalDbContext db, UserAdminService userAdmin, I
         db.Customers.AddRange(customer, other);
 
         Source? source = null;
+        List<ConnectionStream> streams = [];
         if (options.SourceFile is { } file && File.Exists(file))
         {
             var target = Path.Combine(dataDirectory, "sources", "chinook.sqlite");
@@ -44,6 +45,10 @@ public sealed class DemoSeeder(PortalDbContext db, UserAdminService userAdmin, I
                 ConnectionStringHint = SecretMask.HintOf(connectionString),
             };
             db.Sources.Add(source);
+            // One stream per table, so "run now" delivers the whole sample database.
+            await using var reader = new Sources.SqliteSourceReader(target);
+            streams = (await reader.ListTablesAsync(cancellationToken))
+                .Select((table, i) => new ConnectionStream { Name = table.ToLowerInvariant(), Table = table, Position = i }).ToList();
         }
 
         var local = !string.IsNullOrEmpty(options.S3Endpoint);
@@ -66,6 +71,7 @@ public sealed class DemoSeeder(PortalDbContext db, UserAdminService userAdmin, I
             SourceId = source?.Id,
             Schedule = "0 3 * * *",
             Enabled = false,
+            Streams = streams,
         });
         await db.SaveChangesAsync(cancellationToken);
 

@@ -1,9 +1,11 @@
 namespace Portal.Infrastructure.Seeding;
 
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Actors;
+using Portal.Infrastructure.Jobs;
 using Portal.Infrastructure.Persistence;
 
 /// <summary>What the web host does before it serves: migrate, seed roles and the bootstrap admin, and the demo when asked.</summary>
@@ -15,7 +17,21 @@ public static class PortalStartup
         await using var scope = services.CreateSystemScope();
         var sp = scope.ServiceProvider;
         await sp.GetRequiredService<IdentitySeeder>().SeedAsync(sp.GetRequiredService<IOptions<BootstrapOptions>>().Value, cancellationToken);
+        await SeedDemoAsync(sp, configuration, contentRoot, cancellationToken);
+        await SyncSchedulesAsync(sp, cancellationToken);
+    }
 
+    /// <summary>Every connection's job and trigger, in case the portal's database and Quartz's store drifted apart (a restore, seeding).</summary>
+    private static async Task SyncSchedulesAsync(IServiceProvider sp, CancellationToken cancellationToken)
+    {
+        if (sp.GetService<ConnectionScheduler>() is not { } scheduler) return;
+        var db = sp.GetRequiredService<PortalDbContext>();
+        foreach (var connection in await db.Connections.AsNoTracking().ToListAsync(cancellationToken))
+            await scheduler.SyncAsync(connection, cancellationToken);
+    }
+
+    private static async Task SeedDemoAsync(IServiceProvider sp, IConfiguration configuration, string contentRoot, CancellationToken cancellationToken)
+    {
         var demo = sp.GetRequiredService<IOptions<DemoOptions>>().Value;
         if (!demo.Enabled) return;
         var dataDirectory = PortalOptions.ResolveDataDirectory(configuration, contentRoot);

@@ -26,7 +26,9 @@ public sealed class DemoSeedingTests
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var customer = await db.Customers.SingleAsync(c => c.Name == DemoSeeder.CustomerName);
         var source = await db.Sources.SingleAsync(s => s.CustomerId == customer.Id);
-        var connection = await db.Connections.SingleAsync(c => c.CustomerId == customer.Id);
+        var connection = await db.Connections.Include(c => c.Streams).SingleAsync(c => c.CustomerId == customer.Id);
+        Assert.Equal(11, connection.Streams.Count); // every Chinook table
+        Assert.Contains(connection.Streams, s => s is { Name: "invoiceline", Table: "InvoiceLine" });
         var secrets = scope.ServiceProvider.GetRequiredService<ISecretProtector>();
 
         var sourcePath = secrets.Unprotect(SecretKind.SourceConnectionString, source.ConnectionStringCipher);
