@@ -49,6 +49,9 @@ public static class DependencyInjection
         services.AddOptions<Delivery.DeliveryOptions>().Bind(builder.Configuration.GetSection(Delivery.DeliveryOptions.Section));
         services.AddSingleton<Sources.SourceReaderFactory>();
         services.AddSingleton<Delivery.DeliveryRunner>();
+        services.AddOptions<Artifacts.ArtifactOptions>().Bind(builder.Configuration.GetSection(Artifacts.ArtifactOptions.Section));
+        services.AddSingleton<Artifacts.ArtifactFolders>();
+        services.AddSingleton<Artifacts.ArtifactSyncer>();
         return builder;
     }
 

@@ -61,6 +61,9 @@ public sealed class Connection : ICustomerOwned
 
     public List<ConnectionStream> Streams { get; set; } = [];
 
+    /// <summary>For artifact syncs: the schedules and their dbt commands.</summary>
+    public List<ArtifactSchedule> Schedules { get; set; } = [];
+
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;

@@ -26,7 +26,15 @@ public sealed record ConnectionInput
     public string? Schedule { get; init; }
     public bool? Enabled { get; init; }
     public int? Retries { get; init; }
+
+    /// <summary>Artifact syncs only: schedules of dbt commands.</summary>
+    public IReadOnlyList<ScheduleInput>? Schedules { get; init; }
 }
+
+public sealed record ScheduleInput(string? Name, string? Cron, IReadOnlyList<CommandInput>? Commands);
+
+/// <summary>A dbt command: its numeric id, the command line, and the folder holding its <c>target/</c>.</summary>
+public sealed record CommandInput(long? Id, string? Command, string? Folder);
 
 /// <summary><c>{"method": "AssumeRole", "roleArn"}</c> or <c>{"method": "AccessKey", "accessKeyId", "secretAccessKey"}</c>.</summary>
 public sealed record AuthInput(string? Method, string? RoleArn = null, string? AccessKeyId = null, string? SecretAccessKey = null);

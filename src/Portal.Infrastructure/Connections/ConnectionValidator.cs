@@ -51,6 +51,7 @@ public static class ConnectionValidator
             e.Add("retries", "Retry a failed run 0 to 10 times.");
 
         ValidateStreams(input.Streams ?? [], kind, e);
+        ValidateSchedules(input.Schedules ?? [], kind, e);
         if (kind is DeliveryKind.ArtifactSync && input.SourceId is not null)
             e.Add("sourceId", "An artifact sync reads dbt's target/ folders, not a source database: leave the source empty.");
         if (kind is DeliveryKind.Dump or DeliveryKind.StreamExport && e.IsValid)
@@ -112,6 +113,39 @@ public static class ConnectionValidator
             e.Require(s.CursorColumn is null || (s.CursorColumn.Trim().Length is > 0 and <= 200), $"streams[{i}].cursorColumn", "A cursor column name has 1 to 200 characters, or none.");
             e.Require(s.CursorStart is null || s.CursorStart.Length <= 64, $"streams[{i}].cursorStart", "A cursor start value has at most 64 characters.");
             e.Require(s.CursorStart is null || s.CursorColumn is not null, $"streams[{i}].cursorStart", "A cursor start needs a cursor column.");
+        }
+    }
+
+    private static void ValidateSchedules(IReadOnlyList<ScheduleInput> schedules, DeliveryKind? kind, FieldErrors e)
+    {
+        if (kind != DeliveryKind.ArtifactSync)
+        {
+            if (schedules.Count > 0) e.Add("schedules", "Only an artifact sync has schedules of dbt commands; use 'schedule' for the delivery's cron.");
+            return;
+        }
+        if (schedules.Count == 0) e.Add("schedules", "An artifact sync needs at least one schedule of dbt commands.");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < schedules.Count; i++)
+        {
+            var s = schedules[i];
+            var at = $"schedules[{i}]";
+            if (s is null) { e.Add(at, "A schedule cannot be null."); continue; }
+            Check(e, $"{at}.name", ConnectionRules.SafeNameProblem(s.Name, "schedule"));
+            if (s.Name is not null && !names.Add(s.Name)) e.Add($"{at}.name", $"Two schedules are named '{s.Name}'.");
+            if (!CronSchedule.TryParse(s.Cron, out _, out var cronError)) e.Add($"{at}.cron", cronError);
+            var commands = s.Commands ?? [];
+            if (commands.Count == 0) e.Add($"{at}.commands", "A schedule needs at least one dbt command.");
+            var ids = new HashSet<long>();
+            for (var j = 0; j < commands.Count; j++)
+            {
+                var c = commands[j];
+                var cat = $"{at}.commands[{j}]";
+                if (c is null) { e.Add(cat, "A command cannot be null."); continue; }
+                if (c.Id is not { } id || id <= 0) e.Add($"{cat}.id", "Give the command a positive numeric id (it names its folder, e.g. 47532_dbt_run).");
+                else if (!ids.Add(id)) e.Add($"{cat}.id", $"Two commands of this schedule have the id {id}.");
+                e.Require(!string.IsNullOrWhiteSpace(c.Command) && c.Command.Trim().Length <= 200, $"{cat}.command", "Enter the dbt command, e.g. dbt run (at most 200 characters).");
+                e.Require(!string.IsNullOrWhiteSpace(c.Folder), $"{cat}.folder", "Enter the folder where this command's target/ is produced.");
+            }
         }
     }
 

@@ -13,12 +13,13 @@ using Portal.Infrastructure.Secrets;
 /// written in one SaveChanges: a connection is never half-saved. The ExternalId is generated here and
 /// nowhere else; secrets are encrypted before they reach the entity.
 /// </summary>
-public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts, ISecretProtector secrets, Jobs.ConnectionScheduler scheduler, TimeProvider clock)
+public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts, ISecretProtector secrets, Jobs.ConnectionScheduler scheduler, Artifacts.ArtifactFolders folders, TimeProvider clock)
 {
     public async Task<Connection> CreateAsync(ConnectionInput input, bool isAdmin, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var errors = ConnectionValidator.Validate(input, null, isAdmin);
+        CheckFolders(input, errors);
         await CheckReferencesAsync(db, input, input.CustomerId, null, errors, cancellationToken);
         errors.ThrowIfInvalid();
 
@@ -40,9 +41,10 @@ public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts
     public async Task<Connection> UpdateAsync(Guid id, ConnectionInput input, bool isAdmin, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var connection = await db.Connections.Include(c => c.Streams).FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
-            ?? throw new KeyNotFoundException($"No connection {id}.");
+        var connection = await db.Connections.Include(c => c.Streams).Include(c => c.Schedules).ThenInclude(s => s.Commands)
+            .FirstOrDefaultAsync(c => c.Id == id, cancellationToken) ?? throw new KeyNotFoundException($"No connection {id}.");
         var errors = ConnectionValidator.Validate(input, connection, isAdmin);
+        CheckFolders(input, errors);
         if (input.CustomerId is { } moved && moved != connection.CustomerId)
             errors.Add("customerId", "A connection stays with its customer; create a new one for another customer.");
         await CheckReferencesAsync(db, input, connection.CustomerId, connection.Id, errors, cancellationToken);
@@ -96,6 +98,22 @@ public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts
             errors.Add("name", $"This customer already has a connection named '{name}'.");
     }
 
+    // Command folders are facts of the worker host: they must exist under the artifacts root.
+    private void CheckFolders(ConnectionInput input, FieldErrors errors)
+    {
+        if (input.Kind != nameof(DeliveryKind.ArtifactSync)) return;
+        var schedules = input.Schedules ?? [];
+        for (var i = 0; i < schedules.Count; i++)
+        {
+            var commands = schedules[i]?.Commands ?? [];
+            for (var j = 0; j < commands.Count; j++)
+            {
+                if (commands[j]?.Folder is { Length: > 0 } folder && folders.Problem(folder) is { } problem)
+                    errors.Add($"schedules[{i}].commands[{j}].folder", problem);
+            }
+        }
+    }
+
     private void Apply(Connection c, ConnectionInput input)
     {
         c.Kind = Enum.Parse<DeliveryKind>(input.Kind!);
@@ -115,6 +133,19 @@ public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts
         c.Enabled = input.Enabled ?? true;
         c.Retries = input.Retries ?? 1;
         ApplyStreams(c, input.Streams ?? []);
+        ApplySchedules(c, input.Schedules ?? []);
+    }
+
+    private static void ApplySchedules(Connection c, IReadOnlyList<ScheduleInput> schedules)
+    {
+        c.Schedules.Clear();
+        c.Schedules.AddRange(schedules.Select((s, i) => new ArtifactSchedule
+        {
+            Name = s.Name!,
+            Cron = s.Cron!.Trim(),
+            Position = i,
+            Commands = (s.Commands ?? []).Select((x, j) => new ArtifactCommand { CommandId = x.Id!.Value, Command = x.Command!.Trim(), Folder = x.Folder!.Trim(), Position = j }).ToList(),
+        }));
     }
 
     private void ApplyAuth(Connection c, AuthInput auth)

@@ -17,12 +17,17 @@ public sealed class ConnectionScheduler(ISchedulerFactory factory)
 
     public static TriggerKey ScheduleOf(Guid connectionId) => new(connectionId.ToString(), "schedules");
 
+    public const string ArtifactGroup = "artifact-schedules";
+
+    public static TriggerKey ArtifactScheduleOf(Guid connectionId, string schedule) => new($"{connectionId}/{schedule}", ArtifactGroup);
+
     public async Task SyncAsync(Connection connection, CancellationToken ct)
     {
         var scheduler = await factory.GetScheduler(ct);
         var job = JobOf(connection.Id);
         await EnsureJobAsync(scheduler, job, ct);
-        if (CronSchedule.TryParse(connection.Schedule, out var schedule, out _) && connection.Schedule is not null)
+        await SyncArtifactSchedulesAsync(scheduler, connection, job, ct);
+        if (connection.Kind != DeliveryKind.ArtifactSync && CronSchedule.TryParse(connection.Schedule, out var schedule, out _) && connection.Schedule is not null)
         {
             var trigger = TriggerBuilder.Create().WithIdentity(ScheduleOf(connection.Id)).ForJob(job)
                 .UsingJobData(DeliveryJob.TriggerKey, nameof(RunTrigger.Schedule))
@@ -38,6 +43,27 @@ public sealed class ConnectionScheduler(ISchedulerFactory factory)
         else await scheduler.PauseJob(job, ct);
     }
 
+    // An artifact sync has a trigger per schedule, carrying the schedule's name; removed schedules lose theirs.
+    private static async Task SyncArtifactSchedulesAsync(IScheduler scheduler, Connection connection, JobKey job, CancellationToken ct)
+    {
+        var wanted = connection.Kind == DeliveryKind.ArtifactSync ? connection.Schedules : [];
+        foreach (var trigger in await scheduler.GetTriggersOfJob(job, ct))
+        {
+            if (trigger.Key.Group == ArtifactGroup && !wanted.Any(s => ArtifactScheduleOf(connection.Id, s.Name).Equals(trigger.Key)))
+                await scheduler.UnscheduleJob(trigger.Key, ct);
+        }
+        foreach (var s in wanted)
+        {
+            if (!CronSchedule.TryParse(s.Cron, out var cron, out _)) continue;
+            var trigger = TriggerBuilder.Create().WithIdentity(ArtifactScheduleOf(connection.Id, s.Name)).ForJob(job)
+                .UsingJobData(DeliveryJob.TriggerKey, nameof(RunTrigger.Schedule))
+                .UsingJobData(DeliveryJob.ScheduleKey, s.Name)
+                .WithCronSchedule(cron!.QuartzExpression, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
+                .Build();
+            await scheduler.ScheduleJob(trigger, ScheduleJobOptions.Replacing, ct);
+        }
+    }
+
     public async Task DeleteAsync(Guid connectionId, CancellationToken ct)
     {
         var scheduler = await factory.GetScheduler(ct);
@@ -45,22 +71,25 @@ public sealed class ConnectionScheduler(ISchedulerFactory factory)
     }
 
     /// <summary>Runs a queued run now.</summary>
-    public async Task RunNowAsync(Guid connectionId, long runId, CancellationToken ct)
+    public async Task RunNowAsync(Guid connectionId, long runId, CancellationToken ct, string? artifactSchedule = null)
     {
         var scheduler = await factory.GetScheduler(ct);
         var job = JobOf(connectionId);
         await EnsureJobAsync(scheduler, job, ct);
-        await scheduler.TriggerJob(job, new JobDataMap { [DeliveryJob.RunIdKey] = runId }, ct);
+        var data = new JobDataMap { [DeliveryJob.RunIdKey] = runId };
+        if (artifactSchedule is not null) data[DeliveryJob.ScheduleKey] = artifactSchedule;
+        await scheduler.TriggerJob(job, data, ct);
     }
 
     /// <summary>A one-off retry of a failed run after a delay.</summary>
-    public async Task RetryAsync(Guid connectionId, RunTrigger trigger, int attempt, DateTimeOffset at, CancellationToken ct)
+    public async Task RetryAsync(Guid connectionId, RunTrigger trigger, int attempt, DateTimeOffset at, string? artifactSchedule, CancellationToken ct)
     {
         var scheduler = await factory.GetScheduler(ct);
-        var retry = TriggerBuilder.Create().ForJob(JobOf(connectionId)).StartAt(at)
+        var builder = TriggerBuilder.Create().ForJob(JobOf(connectionId)).StartAt(at)
             .UsingJobData(DeliveryJob.AttemptKey, attempt)
-            .UsingJobData(DeliveryJob.TriggerKey, trigger.ToString())
-            .Build();
+            .UsingJobData(DeliveryJob.TriggerKey, trigger.ToString());
+        if (artifactSchedule is not null) builder = builder.UsingJobData(DeliveryJob.ScheduleKey, artifactSchedule);
+        var retry = builder.Build();
         await scheduler.ScheduleJob(retry, ScheduleJobOptions.Replacing, ct);
     }
 

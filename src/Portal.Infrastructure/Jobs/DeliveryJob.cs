@@ -18,11 +18,12 @@ using Quartz;
 [DisallowConcurrentExecution]
 public sealed class DeliveryJob(
     CurrentActor actor, IDbContextFactory<PortalDbContext> contexts, RunRecorder recorder, DeliveryRunner runner,
-    ConnectionScheduler scheduler, IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<DeliveryJob> logger) : IJob
+    ConnectionScheduler scheduler, ArtifactRun artifacts, IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<DeliveryJob> logger) : IJob
 {
     public const string RunIdKey = "runId";
     public const string AttemptKey = "attempt";
     public const string TriggerKey = "trigger";
+    public const string ScheduleKey = "schedule";
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
@@ -30,7 +31,8 @@ public sealed class DeliveryJob(
         var connectionId = Guid.Parse(context.JobDetail.Key.Name);
         var data = context.MergedJobDataMap;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var connection = await db.Connections.AsNoTracking().Include(c => c.Streams).FirstOrDefaultAsync(c => c.Id == connectionId, cancellationToken);
+        var connection = await db.Connections.AsNoTracking().Include(c => c.Streams).Include(c => c.Schedules).ThenInclude(s => s.Commands)
+            .AsSplitQuery().FirstOrDefaultAsync(c => c.Id == connectionId, cancellationToken);
         if (connection is null)
         {
             logger.LogWarning("Connection {Connection} no longer exists; its job is removed", connectionId);
@@ -58,6 +60,12 @@ public sealed class DeliveryJob(
             run = await recorder.CreateAsync(connection, data.ContainsKey(TriggerKey) ? trigger : RunTrigger.Schedule, attempt, null, cancellationToken);
         }
 
+        var artifactSchedule = data.TryGetString(ScheduleKey, out var named) ? named : null;
+        if (connection.Kind == Core.Connections.DeliveryKind.ArtifactSync)
+        {
+            await RunAsync(connection, run, artifactSchedule, () => artifacts.SyncAsync(connection, run, artifactSchedule, cancellationToken), cancellationToken);
+            return;
+        }
         var source = connection.SourceId is { } sourceId ? await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sourceId, cancellationToken) : null;
         await recorder.StartAsync(run.Id, connection.Streams.OrderBy(s => s.Position).Select(s => s.Name), cancellationToken);
         if (source is null)
@@ -70,22 +78,37 @@ public sealed class DeliveryJob(
         var latest = new ConcurrentDictionary<string, StreamProgress>(StringComparer.Ordinal);
         using var saving = new CancellationTokenSource();
         var saver = SaveProgressEverySecondAsync(run.Id, latest, saving.Token);
+        await RunAsync(connection, run, null, async () =>
+        {
+            try
+            {
+                var outcome = await runner.RunAsync(connection, source, new DeliveryRequest(run.Id, run.ConnectionRunId.ToString(), run.StartedAt ?? clock.GetUtcNow()),
+                    p => latest[p.Name] = p, cancellationToken);
+                await StopAsync(saving, saver);
+                await recorder.SucceedAsync(run.Id, outcome, CancellationToken.None);
+            }
+            finally
+            {
+                await StopAsync(saving, saver);
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>Runs the delivery; a failure is recorded with its cause and retried as the connection says.</summary>
+    private async Task RunAsync(Core.Connections.Connection connection, Run run, string? artifactSchedule, Func<Task> deliver, CancellationToken cancellationToken)
+    {
         try
         {
-            var outcome = await runner.RunAsync(connection, source, new DeliveryRequest(run.Id, run.ConnectionRunId.ToString(), run.StartedAt ?? clock.GetUtcNow()),
-                p => latest[p.Name] = p, cancellationToken);
-            await StopAsync(saving, saver);
-            await recorder.SucceedAsync(run.Id, outcome, CancellationToken.None);
+            await deliver();
         }
         catch (Exception e)
         {
-            await StopAsync(saving, saver);
             var pending = (e as DeliveryFailedException)?.PendingAborts ?? [];
             var cancelled = cancellationToken.IsCancellationRequested;
             await recorder.FailAsync(run.Id, cancelled ? "Cancelled." : Explain(e), pending, CancellationToken.None);
-            logger.LogWarning(e, "Run {Run} of connection {Connection} failed (attempt {Attempt})", run.Id, connectionId, run.Attempt);
+            logger.LogWarning(e, "Run {Run} of connection {Connection} failed (attempt {Attempt})", run.Id, connection.Id, run.Attempt);
             if (!cancelled && run.Attempt <= connection.Retries)
-                await scheduler.RetryAsync(connectionId, run.Trigger, run.Attempt + 1, clock.GetUtcNow() + options.Value.RetryDelay, CancellationToken.None);
+                await scheduler.RetryAsync(connection.Id, run.Trigger, run.Attempt + 1, clock.GetUtcNow() + options.Value.RetryDelay, artifactSchedule, CancellationToken.None);
         }
     }
 
@@ -125,7 +148,7 @@ public sealed class DeliveryJob(
 
     private static async Task StopAsync(CancellationTokenSource saving, Task saver)
     {
-        await saving.CancelAsync();
+        if (!saving.IsCancellationRequested) await saving.CancelAsync();
         await saver;
     }
 }

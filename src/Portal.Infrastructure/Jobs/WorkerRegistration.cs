@@ -36,6 +36,7 @@ public static class WorkerRegistration
         });
         builder.Services.AddScoped<Runs.RunRecorder>();
         builder.Services.AddScoped<ConnectionScheduler>();
+        builder.Services.AddScoped<ArtifactRun>();
         if (runWorkers) builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
     }

@@ -17,7 +17,7 @@ using Portal.Core.Sources;
 internal static class AuditTrail
 {
     private static readonly HashSet<Type> Audited =
-        [typeof(Customer), typeof(Source), typeof(Connection), typeof(ConnectionStream), typeof(ApiToken)];
+        [typeof(Customer), typeof(Source), typeof(Connection), typeof(ConnectionStream), typeof(ArtifactSchedule), typeof(ArtifactCommand), typeof(ApiToken)];
 
     // Moved by runs, not by people: auditing them would bury the changes people make.
     private static readonly HashSet<string> Ignored = ["UpdatedAt", "LastUsedAt", "CursorValue"];

@@ -54,26 +54,37 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
     /// Marks the run succeeded with its keys, advances the cursor marks (only now, when the whole run
     /// succeeded) and marks the connection's earlier failures as resolved — all in one transaction.
     /// </summary>
-    public async Task SucceedAsync(long runId, DeliveryOutcome outcome, CancellationToken ct)
+    public Task SucceedAsync(long runId, DeliveryOutcome outcome, CancellationToken ct) =>
+        SucceedAsync(runId, outcome.Streams.Select(s => new StreamProgress(s.Name, s.Rows, s.Files.Count, s.Bytes)).ToList(), outcome.Keys,
+            outcome.Streams.Where(s => s.NewMark is not null).ToDictionary(s => s.Name, s => s.NewMark!), ct);
+
+    /// <summary>An artifact sync's success: per command its files and bytes; the keys are the archive folder and the pointer.</summary>
+    public Task SucceedAsync(long runId, Artifacts.ArtifactSyncResult result, CancellationToken ct) =>
+        SucceedAsync(runId,
+            result.Commands.Select(c => new StreamProgress(Portal.Core.Artifacts.ArtifactLayout.CommandFolder(c.Id, c.Command).TrimEnd('/'), 0, c.Files, c.Bytes)).ToList(),
+            [result.ArchiveFolder, result.PointerKey], new Dictionary<string, string>(), ct);
+
+    private async Task SucceedAsync(long runId, IReadOnlyList<StreamProgress> streamsDone, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string> marks, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var run = await db.Runs.Include(r => r.Streams).SingleAsync(r => r.Id == runId, ct);
-        foreach (var s in outcome.Streams)
+        foreach (var s in streamsDone)
         {
             var stream = run.Streams.FirstOrDefault(x => x.Name == s.Name);
-            if (stream is not null) (stream.Rows, stream.Parts, stream.Bytes) = (s.Rows, s.Files.Count, s.Bytes);
+            if (stream is null) run.Streams.Add(stream = new RunStream { Name = s.Name });
+            (stream.Rows, stream.Parts, stream.Bytes) = (s.Rows, s.Parts, s.Bytes);
         }
         run.Status = RunStatus.Succeeded;
         run.FinishedAt = clock.GetUtcNow();
         run.Error = null;
-        (run.Rows, run.Parts, run.Bytes) = (outcome.Streams.Sum(s => s.Rows), outcome.Streams.Sum(s => s.Files.Count), outcome.Streams.Sum(s => s.Bytes));
-        run.KeysJson = JsonSerializer.Serialize(outcome.Keys);
+        (run.Rows, run.Parts, run.Bytes) = (streamsDone.Sum(s => s.Rows), streamsDone.Sum(s => s.Parts), streamsDone.Sum(s => s.Bytes));
+        run.KeysJson = JsonSerializer.Serialize(keys);
         var streams = await db.ConnectionStreams.Where(s => s.ConnectionId == run.ConnectionId).ToListAsync(ct);
-        foreach (var s in outcome.Streams.Where(s => s.NewMark is not null))
+        foreach (var (name, mark) in marks)
         {
-            var stream = streams.FirstOrDefault(x => x.Name == s.Name);
-            if (stream is not null) stream.CursorValue = s.NewMark;
+            var stream = streams.FirstOrDefault(x => x.Name == name);
+            if (stream is not null) stream.CursorValue = mark;
         }
         await db.Runs.Where(r => r.ConnectionId == run.ConnectionId && r.Status == RunStatus.Failed && !r.Resolved && r.Id < runId)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.Resolved, true), ct);

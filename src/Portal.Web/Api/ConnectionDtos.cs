@@ -10,7 +10,7 @@ public sealed record ConnectionDto(
     string? Endpoint, string? StsEndpoint, string? KmsKeyArn, string ChecksumMode, AuthDto Auth, string ExternalId,
     Guid? SourceId, IReadOnlyList<StreamDto> Streams, string? Template, string Format, string Compression,
     long MaxPartBytes, string? Schedule, IReadOnlyList<DateTimeOffset> NextRuns, bool Enabled, int Retries,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    IReadOnlyList<ScheduleDto> Schedules, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static ConnectionDto From(Connection c) => new(
         c.Id, c.CustomerId, c.Name, c.Kind.ToString(), c.Bucket, c.Region, c.Prefix, c.Endpoint, c.StsEndpoint, c.KmsKeyArn,
@@ -18,8 +18,15 @@ public sealed record ConnectionDto(
         c.Streams.OrderBy(s => s.Position).Select(s => new StreamDto(s.Id, s.Name, s.Table, s.CursorColumn, s.CursorStart, s.CursorValue)).ToList(),
         c.Template, c.Format, c.Compression, c.MaxPartBytes, c.Schedule,
         CronSchedule.TryParse(c.Schedule, out var schedule, out _) && c.Schedule is not null ? schedule!.Next(DateTimeOffset.UtcNow, 3) : [],
-        c.Enabled, c.Retries, c.CreatedAt, c.UpdatedAt);
+        c.Enabled, c.Retries,
+        c.Schedules.OrderBy(s => s.Position).Select(s => new ScheduleDto(s.Name, s.Cron,
+            s.Commands.OrderBy(x => x.Position).Select(x => new CommandDto(x.CommandId, x.Command, x.Folder)).ToList())).ToList(),
+        c.CreatedAt, c.UpdatedAt);
 }
+
+public sealed record ScheduleDto(string Name, string Cron, IReadOnlyList<CommandDto> Commands);
+
+public sealed record CommandDto(long Id, string Command, string Folder);
 
 public sealed record AuthDto(string Method, string? RoleArn, string? ExternalId, string? AccessKeyId, string? SecretAccessKey)
 {

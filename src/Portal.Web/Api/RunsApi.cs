@@ -14,11 +14,18 @@ internal static class RunsApi
     public static RouteGroupBuilder MapRunsApi(this RouteGroupBuilder api)
     {
         // Run now: Admin, CustomerSuccess and Operator may trigger.
-        api.MapPost("/connections/{id:guid}/runs", async Task<IResult> (Guid id, ConnectionService connections, RunRecorder recorder, ConnectionScheduler scheduler, CancellationToken ct) =>
+        api.MapPost("/connections/{id:guid}/runs", async Task<IResult> (Guid id, RunRequest? request, ConnectionService connections, RunRecorder recorder, ConnectionScheduler scheduler, CancellationToken ct) =>
         {
             if (await connections.FindAsync(id, ct) is not { } connection) return TypedResults.NotFound();
+            string? schedule = null;
+            if (connection.Kind == Portal.Core.Connections.DeliveryKind.ArtifactSync)
+            {
+                schedule = request?.Schedule ?? (connection.Schedules.Count == 1 ? connection.Schedules[0].Name : null);
+                if (schedule is null || connection.Schedules.All(s => s.Name != schedule))
+                    throw new Portal.Core.Validation.ValidationException("schedule", $"Name one of the connection's schedules: {string.Join(", ", connection.Schedules.Select(s => s.Name))}.");
+            }
             var run = await recorder.CreateAsync(connection, RunTrigger.Manual, 1, null, ct);
-            await scheduler.RunNowAsync(connection.Id, run.Id, ct);
+            await scheduler.RunNowAsync(connection.Id, run.Id, ct, schedule);
             return TypedResults.Accepted($"/api/v1/runs/{run.Id}", new RunCreatedDto(run.Id));
         }).WithTags("Runs").RequireAuthorization(Policies.Staff);
 
@@ -33,6 +40,9 @@ internal static class RunsApi
 }
 
 public sealed record RunCreatedDto(long Id);
+
+/// <summary>Optional body of run now: which schedule an artifact sync syncs.</summary>
+public sealed record RunRequest(string? Schedule);
 
 public sealed record RunDto(
     long Id, Guid ConnectionId, string Status, string Trigger, long? RerunOf, bool Resolved, int Attempt,

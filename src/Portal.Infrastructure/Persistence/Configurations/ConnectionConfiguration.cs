@@ -28,6 +28,7 @@ internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connect
         builder.HasOne<Customer>().WithMany().HasForeignKey(c => c.CustomerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Source>().WithMany().HasForeignKey(c => c.SourceId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(c => c.Streams).WithOne().HasForeignKey(s => s.ConnectionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(c => c.Schedules).WithOne().HasForeignKey(s => s.ConnectionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(c => new { c.CustomerId, c.Name }).IsUnique();
     }
 }

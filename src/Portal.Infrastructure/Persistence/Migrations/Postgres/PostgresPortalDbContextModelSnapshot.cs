@@ -271,6 +271,68 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("Portal.Core.Connections.ArtifactCommand", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Command")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("CommandId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Folder")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("ScheduleId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ScheduleId");
+
+                    b.ToTable("ArtifactCommand");
+                });
+
+            modelBuilder.Entity("Portal.Core.Connections.ArtifactSchedule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ConnectionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Cron")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConnectionId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("ArtifactSchedule");
+                });
+
             modelBuilder.Entity("Portal.Core.Connections.Connection", b =>
                 {
                     b.Property<Guid>("Id")
@@ -780,6 +842,24 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Core.Connections.ArtifactCommand", b =>
+                {
+                    b.HasOne("Portal.Core.Connections.ArtifactSchedule", null)
+                        .WithMany("Commands")
+                        .HasForeignKey("ScheduleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Connections.ArtifactSchedule", b =>
+                {
+                    b.HasOne("Portal.Core.Connections.Connection", null)
+                        .WithMany("Schedules")
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Core.Connections.Connection", b =>
                 {
                     b.HasOne("Portal.Core.Customers.Customer", null)
@@ -852,8 +932,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("Portal.Core.Connections.ArtifactSchedule", b =>
+                {
+                    b.Navigation("Commands");
+                });
+
             modelBuilder.Entity("Portal.Core.Connections.Connection", b =>
                 {
+                    b.Navigation("Schedules");
+
                     b.Navigation("Streams");
                 });
 

@@ -1,0 +1,25 @@
+namespace Portal.Infrastructure.Persistence.Configurations;
+
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Core.Connections;
+
+internal sealed class ArtifactScheduleConfiguration : IEntityTypeConfiguration<ArtifactSchedule>
+{
+    public void Configure(EntityTypeBuilder<ArtifactSchedule> builder)
+    {
+        builder.Property(s => s.Name).HasMaxLength(128);
+        builder.Property(s => s.Cron).HasMaxLength(128);
+        builder.HasMany(s => s.Commands).WithOne().HasForeignKey(c => c.ScheduleId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(s => new { s.ConnectionId, s.Name }).IsUnique();
+    }
+}
+
+internal sealed class ArtifactCommandConfiguration : IEntityTypeConfiguration<ArtifactCommand>
+{
+    public void Configure(EntityTypeBuilder<ArtifactCommand> builder)
+    {
+        builder.Property(c => c.Command).HasMaxLength(200);
+        builder.Property(c => c.Folder).HasMaxLength(1024);
+    }
+}
