@@ -30,6 +30,7 @@ public sealed class ConnectionForm
     public string? Schedule { get; set; } = "0 3 * * *";
     public bool Enabled { get; set; } = true;
     public int Retries { get; set; } = 1;
+    public List<ScheduleRow> Schedules { get; set; } = [];
 
     public static ConnectionForm From(Connection c) => new()
     {
@@ -39,6 +40,11 @@ public sealed class ConnectionForm
         Streams = c.Streams.OrderBy(s => s.Position).Select(s => new StreamRow { Name = s.Name, Table = s.Table, CursorColumn = s.CursorColumn, CursorStart = s.CursorStart }).ToList(),
         Template = c.Template, Format = c.Format, Compression = c.Compression, MaxPartMiB = Math.Max(1, c.MaxPartBytes / (1024 * 1024)),
         Schedule = c.Schedule, Enabled = c.Enabled, Retries = c.Retries,
+        Schedules = c.Schedules.OrderBy(s => s.Position).Select(s => new ScheduleRow
+        {
+            Name = s.Name, Cron = s.Cron,
+            Commands = s.Commands.OrderBy(x => x.Position).Select(x => new CommandRow { Id = x.CommandId, Command = x.Command, Folder = x.Folder }).ToList(),
+        }).ToList(),
     };
 
     public ConnectionInput ToInput() => new()
@@ -51,10 +57,26 @@ public sealed class ConnectionForm
         SourceId = SourceId,
         Streams = Kind == DeliveryKind.ArtifactSync ? [] : Streams.Select(s => new StreamInput(s.Name.Trim(), s.Table.Trim(), Blank(s.CursorColumn), Blank(s.CursorStart))).ToList(),
         Template = Template, Format = Format, Compression = Compression, MaxPartBytes = MaxPartMiB * 1024 * 1024,
-        Schedule = Blank(Schedule), Enabled = Enabled, Retries = Retries,
+        Schedule = Kind == DeliveryKind.ArtifactSync ? null : Blank(Schedule), Enabled = Enabled, Retries = Retries,
+        Schedules = Kind != DeliveryKind.ArtifactSync ? [] : Schedules.Select(s => new ScheduleInput(s.Name.Trim(), s.Cron.Trim(),
+            s.Commands.Select(x => new CommandInput(x.Id, x.Command, x.Folder)).ToList())).ToList(),
     };
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}
+
+public sealed class ScheduleRow
+{
+    public string Name { get; set; } = "";
+    public string Cron { get; set; } = "0 3 * * *";
+    public List<CommandRow> Commands { get; set; } = [new()];
+}
+
+public sealed class CommandRow
+{
+    public long? Id { get; set; }
+    public string Command { get; set; } = "dbt run";
+    public string Folder { get; set; } = "";
 }
 
 public sealed class StreamRow
