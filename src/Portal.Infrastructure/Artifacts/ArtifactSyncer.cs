@@ -20,7 +20,7 @@ public sealed class ArtifactSyncer
 
     public async Task<ArtifactSyncResult> SyncAsync(
         IAmazonS3 s3, Connection connection, string schedule, IReadOnlyList<ArtifactCommandSpec> commands,
-        long runId, DateTimeOffset runTime, CancellationToken ct)
+        long runId, DateTimeOffset runTime, CancellationToken ct, Action<Delivery.StreamProgress>? progress = null)
     {
         var files = commands.Select(c => (Command: c, Files: TargetFiles(c))).ToList();
         var summaries = files.ToDictionary(f => f.Command.Id, f => Summary(f.Command));
@@ -28,8 +28,15 @@ public sealed class ArtifactSyncer
         var current = ArtifactLayout.CurrentFolder(connection.Prefix, schedule);
 
         foreach (var (command, list) in files)
+        {
+            var (done, bytes, name) = (0, 0L, ArtifactLayout.CommandFolder(command.Id, command.Command).TrimEnd('/'));
             foreach (var (path, relative) in list)
+            {
                 await PutFileAsync(s3, connection, ArtifactLayout.FileKey(archive, command.Id, command.Command, relative), path, md5: null, ct);
+                bytes += new FileInfo(path).Length;
+                progress?.Invoke(new Delivery.StreamProgress(name, 0, ++done, bytes));
+            }
+        }
 
         var existing = await ListAsync(s3, connection.Bucket, current, ct);
         var results = new List<ArtifactCommandResult>();

@@ -25,7 +25,11 @@ public sealed class ArtifactRun(ArtifactSyncer syncer, ArtifactFolders folders, 
             if (folders.Problem(c.Folder) is { } problem) throw new InvalidOperationException(problem);
         var specs = commands.Select(c => new ArtifactCommandSpec(c.CommandId, c.Command, ArtifactFolders.Resolve(Path.IsPathRooted(c.Folder) ? c.Folder : Path.Combine(folders.Root, c.Folder)))).ToList();
         using var s3 = clients.Create(S3Endpoint.Of(connection), await credentials.GetAsync(connection, ct));
-        var result = await syncer.SyncAsync(s3, connection, schedule.Name, specs, run.Id, run.StartedAt ?? DateTimeOffset.UtcNow, ct);
+        ArtifactSyncResult result;
+        await using (var progress = new ProgressSaver(recorder, run.Id))
+        {
+            result = await syncer.SyncAsync(s3, connection, schedule.Name, specs, run.Id, run.StartedAt ?? DateTimeOffset.UtcNow, ct, progress.Report);
+        }
         await recorder.SucceedAsync(run.Id, result, CancellationToken.None);
     }
 }

@@ -1,6 +1,5 @@
 namespace Portal.Infrastructure.Jobs;
 
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -75,22 +74,15 @@ public sealed class DeliveryJob(
         }
 
         await AbortPendingAsync(db, connection, cancellationToken);
-        var latest = new ConcurrentDictionary<string, StreamProgress>(StringComparer.Ordinal);
-        using var saving = new CancellationTokenSource();
-        var saver = SaveProgressEverySecondAsync(run.Id, latest, saving.Token);
         await RunAsync(connection, run, null, async () =>
         {
-            try
+            DeliveryOutcome outcome;
+            await using (var progress = new ProgressSaver(recorder, run.Id))
             {
-                var outcome = await runner.RunAsync(connection, source, new DeliveryRequest(run.Id, run.ConnectionRunId.ToString(), run.StartedAt ?? clock.GetUtcNow()),
-                    p => latest[p.Name] = p, cancellationToken);
-                await StopAsync(saving, saver);
-                await recorder.SucceedAsync(run.Id, outcome, CancellationToken.None);
+                outcome = await runner.RunAsync(connection, source, new DeliveryRequest(run.Id, run.ConnectionRunId.ToString(), run.StartedAt ?? clock.GetUtcNow()),
+                    progress.Report, cancellationToken);
             }
-            finally
-            {
-                await StopAsync(saving, saver);
-            }
+            await recorder.SucceedAsync(run.Id, outcome, CancellationToken.None);
         }, cancellationToken);
     }
 
@@ -133,22 +125,4 @@ public sealed class DeliveryJob(
         await db.SaveChangesAsync(ct);
     }
 
-    private async Task SaveProgressEverySecondAsync(long runId, ConcurrentDictionary<string, StreamProgress> latest, CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        try
-        {
-            while (await timer.WaitForNextTickAsync(ct)) await recorder.SaveProgressAsync(runId, latest.Values.ToList(), ct);
-        }
-        catch (OperationCanceledException)
-        {
-            // The run ended.
-        }
-    }
-
-    private static async Task StopAsync(CancellationTokenSource saving, Task saver)
-    {
-        if (!saving.IsCancellationRequested) await saving.CancelAsync();
-        await saver;
-    }
 }
