@@ -72,6 +72,19 @@ public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts
         return true;
     }
 
+    /// <summary>Pauses (or resumes) a connection's schedule without deleting anything; false when there is no such connection.</summary>
+    public async Task<bool> SetEnabledAsync(Guid id, bool enabled, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var connection = await db.Connections.Include(c => c.Schedules).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (connection is null) return false;
+        connection.Enabled = enabled;
+        connection.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        await scheduler.SyncAsync(connection, cancellationToken);
+        return true;
+    }
+
     /// <summary>A new ExternalId: the old one stops working, so the customer's trust policy must change too.</summary>
     public async Task<string> RegenerateExternalIdAsync(Guid id, CancellationToken cancellationToken)
     {

@@ -97,7 +97,8 @@ public sealed class DeliveryJob(
         {
             var pending = (e as DeliveryFailedException)?.PendingAborts ?? [];
             var cancelled = cancellationToken.IsCancellationRequested;
-            await recorder.FailAsync(run.Id, cancelled ? "Cancelled." : Explain(e), pending, CancellationToken.None);
+            await recorder.FailAsync(run.Id, cancelled ? "Cancelled by an operator: open uploads were aborted, the receipt is unchanged." : Explain(e), pending,
+                CancellationToken.None, cancelled ? RunStatus.Cancelled : RunStatus.Failed);
             logger.LogWarning(e, "Run {Run} of connection {Connection} failed (attempt {Attempt})", run.Id, connection.Id, run.Attempt);
             if (!cancelled && run.Attempt <= connection.Retries)
                 await scheduler.RetryAsync(connection.Id, run.Trigger, run.Attempt + 1, clock.GetUtcNow() + options.Value.RetryDelay, artifactSchedule, CancellationToken.None);

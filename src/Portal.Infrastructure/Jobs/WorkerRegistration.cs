@@ -37,6 +37,7 @@ public static class WorkerRegistration
         builder.Services.AddScoped<Runs.RunRecorder>();
         builder.Services.AddScoped<ConnectionScheduler>();
         builder.Services.AddScoped<ArtifactRun>();
+        builder.Services.AddScoped<Runs.RunActions>();
         if (runWorkers) builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
     }

@@ -92,11 +92,11 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         await tx.CommitAsync(ct);
     }
 
-    public async Task FailAsync(long runId, string error, IReadOnlyList<(string Key, string UploadId)> pendingAborts, CancellationToken ct)
+    public async Task FailAsync(long runId, string error, IReadOnlyList<(string Key, string UploadId)> pendingAborts, CancellationToken ct, RunStatus status = RunStatus.Failed)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var run = await db.Runs.SingleAsync(r => r.Id == runId, ct);
-        run.Status = RunStatus.Failed;
+        run.Status = status;
         run.FinishedAt = clock.GetUtcNow();
         run.Error = error.Length > 8000 ? error[..8000] : error;
         foreach (var (key, uploadId) in pendingAborts)

@@ -29,6 +29,39 @@ internal static class RunsApi
             return TypedResults.Accepted($"/api/v1/runs/{run.Id}", new RunCreatedDto(run.Id));
         }).WithTags("Runs").RequireAuthorization(Policies.Staff);
 
+        api.MapGet("/runs", async (string? status, Guid? connectionId, Guid? customerId, string? kind, string? trigger, DateTimeOffset? from, DateTimeOffset? to,
+            string? q, bool? needsAttention, int? page, int? pageSize, RunActions runs, CancellationToken ct) =>
+        {
+            var (items, total) = await runs.ListAsync(Query(status, connectionId, customerId, kind, trigger, from, to, q, needsAttention, page, pageSize), ct);
+            return TypedResults.Ok(new ListResponse<RunDto>(items.Select(RunDto.From).ToList(), total));
+        }).WithTags("Runs");
+
+        api.MapPost("/runs/rerun-failed", async (string? status, Guid? connectionId, Guid? customerId, string? kind, string? trigger, DateTimeOffset? from, DateTimeOffset? to,
+            string? q, RunActions runs, CancellationToken ct) =>
+        {
+            var started = await runs.RerunFailedAsync(Query(status, connectionId, customerId, kind, trigger, from, to, q, true, 1, RunActions.MaxPageSize), ct);
+            return TypedResults.Accepted((string?)null, new RerunFailedDto(started.Count, started));
+        }).WithTags("Runs").RequireAuthorization(Policies.Operate);
+
+        api.MapPost("/runs/{id:long}/rerun", async Task<IResult> (long id, RunActions runs, CancellationToken ct) =>
+        {
+            var (runId, conflict) = await runs.RerunAsync(id, ct);
+            return conflict is not null
+                ? TypedResults.Problem(title: "Cannot rerun", detail: conflict, statusCode: StatusCodes.Status409Conflict)
+                : TypedResults.Accepted($"/api/v1/runs/{runId}", new RunCreatedDto(runId!.Value));
+        }).WithTags("Runs").RequireAuthorization(Policies.Operate);
+
+        api.MapPost("/runs/{id:long}/cancel", async Task<IResult> (long id, RunActions runs, CancellationToken ct) =>
+            await runs.CancelAsync(id, ct) is { } conflict
+                ? TypedResults.Problem(title: "Cannot cancel", detail: conflict, statusCode: StatusCodes.Status409Conflict)
+                : TypedResults.Accepted($"/api/v1/runs/{id}")).WithTags("Runs").RequireAuthorization(Policies.Operate);
+
+        api.MapPost("/connections/{id:guid}/pause", async Task<IResult> (Guid id, ConnectionWriter writer, CancellationToken ct) =>
+            await writer.SetEnabledAsync(id, false, ct) ? TypedResults.NoContent() : TypedResults.NotFound()).WithTags("Runs").RequireAuthorization(Policies.Operate);
+
+        api.MapPost("/connections/{id:guid}/resume", async Task<IResult> (Guid id, ConnectionWriter writer, CancellationToken ct) =>
+            await writer.SetEnabledAsync(id, true, ct) ? TypedResults.NoContent() : TypedResults.NotFound()).WithTags("Runs").RequireAuthorization(Policies.Operate);
+
         api.MapGet("/runs/{id:long}", async Task<IResult> (long id, IDbContextFactory<PortalDbContext> contexts, CancellationToken ct) =>
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
@@ -37,7 +70,29 @@ internal static class RunsApi
         }).WithTags("Runs");
         return api;
     }
+
+    // Filters arrive as text so a wrong value gets a field message, not a binding failure.
+    private static RunQuery Query(string? status, Guid? connectionId, Guid? customerId, string? kind, string? trigger, DateTimeOffset? from, DateTimeOffset? to,
+        string? q, bool? needsAttention, int? page, int? pageSize)
+    {
+        var errors = new Portal.Core.Validation.FieldErrors();
+        var s = Parse<RunStatus>(status, "status", errors);
+        var k = Parse<Portal.Core.Connections.DeliveryKind>(kind, "kind", errors);
+        var t = Parse<RunTrigger>(trigger, "trigger", errors);
+        errors.Require(page is null or >= 1, "page", "Pages start at 1.").ThrowIfInvalid();
+        return new RunQuery(s, connectionId, customerId, k, t, from, to, q, needsAttention ?? false, page ?? 1, pageSize ?? 50);
+    }
+
+    private static T? Parse<T>(string? value, string field, Portal.Core.Validation.FieldErrors errors) where T : struct, Enum
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)) return parsed;
+        errors.Add(field, $"Use one of: {string.Join(", ", Enum.GetNames<T>())}.");
+        return null;
+    }
 }
+
+public sealed record RerunFailedDto(int Count, IReadOnlyList<long> Runs);
 
 public sealed record RunCreatedDto(long Id);
 

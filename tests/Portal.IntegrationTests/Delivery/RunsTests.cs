@@ -154,6 +154,136 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
         Assert.Equal(2, db.Runs.Count(r => r.ConnectionId == connectionId));
     }
 
+    private async Task<long> RunNowAsync(Guid connectionId) =>
+        (await (await Admin.PostAsync($"/api/v1/connections/{connectionId}/runs", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+
+    [Fact]
+    public async Task A_rerun_of_a_failed_dump_delivers_completely_and_resolves_the_failure()
+    {
+        var bucket = "runs-later-" + Guid.NewGuid().ToString("N")[..8];
+        var (connectionId, _) = await SetUpAsync(bucket: bucket);
+        var failed = await RunNowAsync(connectionId);
+        Assert.Equal("Failed", (await WaitForEndAsync(failed)).GetProperty("status").GetString());
+        using (var s3 = ceph.CreateClient()) await s3.PutBucketAsync(bucket); // the customer fixes the bucket
+
+        var rerun = await Admin.PostAsync($"/api/v1/runs/{failed}/rerun", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, rerun.StatusCode);
+        var rerunId = (await rerun.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var done = await WaitForEndAsync(rerunId);
+        Assert.Equal("Succeeded", done.GetProperty("status").GetString());
+        Assert.Equal("Rerun", done.GetProperty("trigger").GetString());
+        Assert.Equal(failed, done.GetProperty("rerunOf").GetInt64());
+        Assert.Equal("portal/receipt.json", done.GetProperty("keys").EnumerateArray().Last().GetString());
+        Assert.True((await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{failed}")).GetProperty("resolved").GetBoolean());
+        var conflict = await Admin.PostAsync($"/api/v1/runs/{rerunId}/rerun", null);
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        var attention = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs?connectionId={connectionId}&needsAttention=true");
+        Assert.Equal(0, attention.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Rerun_failed_with_a_filter_reruns_exactly_the_matching_runs()
+    {
+        var (a, _) = await SetUpAsync(bucket: "runs-missing-a-" + Guid.NewGuid().ToString("N")[..8]);
+        var (b, _) = await SetUpAsync(bucket: "runs-missing-b-" + Guid.NewGuid().ToString("N")[..8]);
+        var failedA = await RunNowAsync(a);
+        var failedB = await RunNowAsync(b);
+        await WaitForEndAsync(failedA);
+        await WaitForEndAsync(failedB);
+
+        var response = await Admin.PostAsync($"/api/v1/runs/rerun-failed?connectionId={a}", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var started = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runs").EnumerateArray().Select(r => r.GetInt64()).ToList();
+        var rerun = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{Assert.Single(started)}");
+        Assert.Equal(failedA, rerun.GetProperty("rerunOf").GetInt64());
+        var ofB = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs?connectionId={b}");
+        Assert.Equal(1, ofB.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Cancelling_a_running_dump_leaves_the_receipt_unchanged_and_no_open_upload()
+    {
+        var (connectionId, bucket) = await SetUpAsync();
+        var first = await RunNowAsync(connectionId);
+        Assert.Equal("Succeeded", (await WaitForEndAsync(first)).GetProperty("status").GetString());
+        using var s3 = ceph.CreateClient();
+        var receipt = await ReadAsync(s3, bucket, "portal/receipt.json");
+        using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_app.DataDirectory, "sources", "chinook.sqlite")};Pooling=False"))
+        {
+            db.Open();
+            using var command = db.CreateCommand();
+            command.CommandText = "CREATE TABLE big (id INTEGER PRIMARY KEY, name TEXT); "
+                + "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500000) "
+                + "INSERT INTO big SELECT i, 'row ' || i || ' ' || hex(randomblob(32)) FROM n;";
+            command.ExecuteNonQuery();
+        }
+        var body = System.Text.Json.Nodes.JsonNode.Parse((await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/connections/{connectionId}")).GetRawText())!.AsObject();
+        body["streams"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["name"] = "big", ["table"] = "big" });
+        body["compression"] = "none";
+        body["auth"] = new System.Text.Json.Nodes.JsonObject { ["method"] = "AccessKey", ["accessKeyId"] = CephServer.AccessKey };
+        var saved = await Admin.PutAsJsonAsync($"/api/v1/connections/{connectionId}", body);
+        Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+
+        var running = await RunNowAsync(connectionId);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{running}")).GetProperty("streams").EnumerateArray().Sum(s => s.GetProperty("rows").GetInt64()) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The run never made progress.");
+            await Task.Delay(100);
+        }
+        Assert.Equal(HttpStatusCode.Accepted, (await Admin.PostAsync($"/api/v1/runs/{running}/cancel", null)).StatusCode);
+
+        var cancelled = await WaitForEndAsync(running);
+        Assert.Equal("Cancelled", cancelled.GetProperty("status").GetString());
+        Assert.Equal(receipt, await ReadAsync(s3, bucket, "portal/receipt.json"));
+        Assert.Empty((await s3.ListMultipartUploadsAsync(bucket)).MultipartUploads ?? []);
+        Assert.Equal(HttpStatusCode.Conflict, (await Admin.PostAsync($"/api/v1/runs/{running}/cancel", null)).StatusCode);
+    }
+
+    private static async Task<byte[]> ReadAsync(Amazon.S3.IAmazonS3 s3, string bucket, string key)
+    {
+        using var response = await s3.GetObjectAsync(bucket, key);
+        using var buffer = new MemoryStream();
+        await response.ResponseStream.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
+
+    [Fact]
+    public async Task Pause_stops_the_schedule_and_resume_restarts_it()
+    {
+        var (connectionId, _) = await SetUpAsync(schedule: "0 3 * * *");
+        var scheduler = await _app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var key = ConnectionScheduler.ScheduleOf(connectionId);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin.PostAsync($"/api/v1/connections/{connectionId}/pause", null)).StatusCode);
+        Assert.Equal(TriggerState.Paused, await scheduler.GetTriggerState(key));
+        Assert.False((await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/connections/{connectionId}")).GetProperty("enabled").GetBoolean());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin.PostAsync($"/api/v1/connections/{connectionId}/resume", null)).StatusCode);
+        Assert.Equal(TriggerState.Normal, await scheduler.GetTriggerState(key));
+    }
+
+    [Fact]
+    public async Task Run_actions_are_for_operators_and_a_customer_sees_only_their_runs()
+    {
+        var (connectionId, _) = await SetUpAsync(bucket: "runs-missing-r-" + Guid.NewGuid().ToString("N")[..8]);
+        var failed = await RunNowAsync(connectionId);
+        await WaitForEndAsync(failed);
+        var other = await _app.CreateCustomerAsync("Other " + Guid.NewGuid());
+        var customer = _app.CreateApiClient((await _app.CreateUserAsync(Portal.Core.Access.Roles.Customer, other.Id)).Token);
+        var cs = _app.CreateApiClient((await _app.CreateUserAsync(Portal.Core.Access.Roles.CustomerSuccess)).Token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.CreateApiClient(null).PostAsync($"/api/v1/runs/{failed}/rerun", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await customer.PostAsync($"/api/v1/runs/{failed}/rerun", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await cs.PostAsync($"/api/v1/runs/{failed}/cancel", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await customer.PostAsync($"/api/v1/connections/{connectionId}/pause", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await customer.GetAsync($"/api/v1/runs/{failed}")).StatusCode);
+        Assert.Equal(0, (await customer.GetFromJsonAsync<JsonElement>("/api/v1/runs")).GetProperty("total").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, (await Admin.GetAsync("/api/v1/runs?status=Exploded")).StatusCode);
+    }
+
     [Fact]
     public async Task Saving_a_connection_schedules_it_in_utc_and_disabling_pauses_it()
     {

@@ -136,6 +136,29 @@ public sealed class ConnectionsApiTests(PortalAppFactory app) : ApiTestBase(app)
     }
 
     [Fact]
+    public async Task An_update_adds_and_removes_streams_and_keeps_the_ones_that_stay()
+    {
+        var body = Body(await CustomerAsync());
+        var created = await CreateAsync(body);
+        var id = created.GetProperty("id").GetGuid();
+        var kept = created.GetProperty("streams")[0].GetProperty("id").GetGuid();
+
+        body["streams"] = new JsonArray(
+            new JsonObject { ["name"] = "companies", ["table"] = "companies" },
+            new JsonObject { ["name"] = "contacts", ["table"] = "contacts", ["cursorColumn"] = "updated_at" });
+        var response = await Admin.PutAsJsonAsync($"/api/v1/connections/{id}", body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var streams = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("streams").EnumerateArray().ToList();
+        Assert.Equal(["companies", "contacts"], streams.Select(s => s.GetProperty("name").GetString()));
+        Assert.Equal(kept, streams[0].GetProperty("id").GetGuid());
+
+        body["streams"] = new JsonArray(new JsonObject { ["name"] = "contacts", ["table"] = "contacts" });
+        var shrunk = await (await Admin.PutAsJsonAsync($"/api/v1/connections/{id}", body)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(["contacts"], shrunk.GetProperty("streams").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+    }
+
+    [Fact]
     public async Task Lists_are_filtered_by_customer()
     {
         var a = await CustomerAsync();

@@ -8,6 +8,9 @@ internal sealed class ArtifactScheduleConfiguration : IEntityTypeConfiguration<A
 {
     public void Configure(EntityTypeBuilder<ArtifactSchedule> builder)
     {
+        // Ids are made by the entity itself: a new one added through its parent's collection must be
+        // inserted, not taken for an existing row (EF's default for generated keys).
+        builder.Property(s => s.Id).ValueGeneratedNever();
         builder.Property(s => s.Name).HasMaxLength(128);
         builder.Property(s => s.Cron).HasMaxLength(128);
         builder.HasMany(s => s.Commands).WithOne().HasForeignKey(c => c.ScheduleId).OnDelete(DeleteBehavior.Cascade);
@@ -19,6 +22,7 @@ internal sealed class ArtifactCommandConfiguration : IEntityTypeConfiguration<Ar
 {
     public void Configure(EntityTypeBuilder<ArtifactCommand> builder)
     {
+        builder.Property(c => c.Id).ValueGeneratedNever();
         builder.Property(c => c.Command).HasMaxLength(200);
         builder.Property(c => c.Folder).HasMaxLength(1024);
     }

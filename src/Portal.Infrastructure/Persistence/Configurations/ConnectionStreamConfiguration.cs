@@ -8,6 +8,9 @@ internal sealed class ConnectionStreamConfiguration : IEntityTypeConfiguration<C
 {
     public void Configure(EntityTypeBuilder<ConnectionStream> builder)
     {
+        // Ids are made by the entity itself: a new one added through its parent's collection must be
+        // inserted, not taken for an existing row (EF's default for generated keys).
+        builder.Property(s => s.Id).ValueGeneratedNever();
         builder.ToTable("Streams");
         builder.Property(s => s.Name).HasMaxLength(200);
         builder.Property(s => s.Table).HasMaxLength(200);
