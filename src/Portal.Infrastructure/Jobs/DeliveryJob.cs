@@ -101,7 +101,11 @@ public sealed class DeliveryJob(
                 CancellationToken.None, cancelled ? RunStatus.Cancelled : RunStatus.Failed);
             logger.LogWarning(e, "Run {Run} of connection {Connection} failed (attempt {Attempt})", run.Id, connection.Id, run.Attempt);
             if (!cancelled && run.Attempt <= connection.Retries)
-                await scheduler.RetryAsync(connection.Id, run.Trigger, run.Attempt + 1, clock.GetUtcNow() + options.Value.RetryDelay, artifactSchedule, CancellationToken.None);
+            {
+                var at = clock.GetUtcNow() + options.Value.RetryDelay;
+                await scheduler.RetryAsync(connection.Id, run.Trigger, run.Attempt + 1, at, artifactSchedule, CancellationToken.None);
+                await recorder.EventAsync(run.Id, "RetryScheduled", $"Attempt {run.Attempt + 1} of {connection.Retries + 1} at {at:yyyy-MM-dd HH:mm:ss} UTC.", CancellationToken.None);
+            }
         }
     }
 

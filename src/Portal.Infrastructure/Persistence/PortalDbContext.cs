@@ -34,6 +34,7 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser, IdentityRo
     public DbSet<Run> Runs => Set<Run>();
     public DbSet<RunStream> RunStreams => Set<RunStream>();
     public DbSet<PendingAbort> PendingAborts => Set<PendingAbort>();
+    public DbSet<RunEvent> RunEvents => Set<RunEvent>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

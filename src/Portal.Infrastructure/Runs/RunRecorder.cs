@@ -31,6 +31,15 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         run.StartedAt = clock.GetUtcNow();
         run.Streams.Clear();
         run.Streams.AddRange(streams.Select(name => new RunStream { Name = name }));
+        db.RunEvents.Add(new RunEvent { RunId = runId, At = run.StartedAt.Value, Kind = "Started", Message = $"Attempt {run.Attempt} started ({run.Trigger})." });
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Adds a line to the run's log.</summary>
+    public async Task EventAsync(long runId, string kind, string message, CancellationToken ct, string? stream = null)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        db.RunEvents.Add(new RunEvent { RunId = runId, At = clock.GetUtcNow(), Kind = kind, Stream = stream, Message = message.Length > 4000 ? message[..4000] : message });
         await db.SaveChangesAsync(ct);
     }
 
@@ -80,6 +89,9 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         run.Error = null;
         (run.Rows, run.Parts, run.Bytes) = (streamsDone.Sum(s => s.Rows), streamsDone.Sum(s => s.Parts), streamsDone.Sum(s => s.Bytes));
         run.KeysJson = JsonSerializer.Serialize(keys);
+        foreach (var st in streamsDone)
+            db.RunEvents.Add(new RunEvent { RunId = runId, At = run.FinishedAt.Value, Kind = "StreamFinished", Stream = st.Name, Message = $"{st.Rows:N0} rows in {st.Parts} files, {st.Bytes:N0} bytes." });
+        db.RunEvents.Add(new RunEvent { RunId = runId, At = run.FinishedAt.Value, Kind = "Succeeded", Message = $"{keys.Count} keys written." });
         var streams = await db.ConnectionStreams.Where(s => s.ConnectionId == run.ConnectionId).ToListAsync(ct);
         foreach (var (name, mark) in marks)
         {
@@ -99,6 +111,7 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         run.Status = status;
         run.FinishedAt = clock.GetUtcNow();
         run.Error = error.Length > 8000 ? error[..8000] : error;
+        db.RunEvents.Add(new RunEvent { RunId = runId, At = run.FinishedAt.Value, Kind = status.ToString(), Message = error.Length > 4000 ? error[..4000] : error });
         foreach (var (key, uploadId) in pendingAborts)
             db.PendingAborts.Add(new PendingAbort { ConnectionId = run.ConnectionId, Key = key, UploadId = uploadId, RunId = runId });
         await db.SaveChangesAsync(ct);

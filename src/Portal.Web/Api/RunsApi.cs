@@ -62,6 +62,16 @@ internal static class RunsApi
         api.MapPost("/connections/{id:guid}/resume", async Task<IResult> (Guid id, ConnectionWriter writer, CancellationToken ct) =>
             await writer.SetEnabledAsync(id, true, ct) ? TypedResults.NoContent() : TypedResults.NotFound()).WithTags("Runs").RequireAuthorization(Policies.Operate);
 
+        api.MapGet("/runs/{id:long}/events", async Task<IResult> (long id, IDbContextFactory<PortalDbContext> contexts, CancellationToken ct) =>
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            // The run goes through the tenant filter; its events have none of their own.
+            if (!await db.Runs.AnyAsync(r => r.Id == id, ct)) return TypedResults.NotFound();
+            var events = await db.RunEvents.AsNoTracking().Where(e => e.RunId == id).OrderBy(e => e.Id)
+                .Select(e => new RunEventDto(e.At, e.Kind, e.Stream, e.Message)).ToListAsync(ct);
+            return TypedResults.Ok(new ListResponse<RunEventDto>(events, events.Count));
+        }).WithTags("Runs");
+
         api.MapGet("/runs/{id:long}", async Task<IResult> (long id, IDbContextFactory<PortalDbContext> contexts, CancellationToken ct) =>
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
@@ -95,6 +105,8 @@ internal static class RunsApi
 public sealed record RerunFailedDto(int Count, IReadOnlyList<long> Runs);
 
 public sealed record RunCreatedDto(long Id);
+
+public sealed record RunEventDto(DateTimeOffset At, string Kind, string? Stream, string Message);
 
 /// <summary>Optional body of run now: which schedule an artifact sync syncs.</summary>
 public sealed record RunRequest(string? Schedule);

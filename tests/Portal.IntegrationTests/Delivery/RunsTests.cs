@@ -81,6 +81,11 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
         var keys = run.GetProperty("keys").EnumerateArray().Select(k => k.GetString()!).ToList();
         Assert.Equal("portal/receipt.json", keys[^1]);
         Assert.Contains(keys, k => k.EndsWith("/albums/albums_000000000000.ndjson.gz", StringComparison.Ordinal));
+        var events = (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}/events")).GetProperty("items").EnumerateArray()
+            .Select(e => (e.GetProperty("kind").GetString(), e.TryGetProperty("stream", out var s) ? s.GetString() : null)).ToList();
+        Assert.Equal(("Started", null), events[0]);
+        Assert.Contains(("StreamFinished", "albums"), events);
+        Assert.Equal("Succeeded", events[^1].Item1);
     }
 
     [Fact]
@@ -148,6 +153,8 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
         while ((runs.Count < 2 || runs[^1].Status is Portal.Core.Runs.RunStatus.Queued or Portal.Core.Runs.RunStatus.Running) && DateTime.UtcNow < deadline);
 
         Assert.Equal([1, 2], runs.Select(r => r.Attempt));
+        var log = (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{first}/events")).GetProperty("items").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(["Started", "Failed", "RetryScheduled"], log);
         Assert.All(runs, r => Assert.Equal(Portal.Core.Runs.RunStatus.Failed, r.Status));
         Assert.All(runs, r => Assert.Equal(Portal.Core.Runs.RunTrigger.Manual, r.Trigger));
         await Task.Delay(2500); // retries = 1: no third attempt
@@ -281,6 +288,7 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
         Assert.Equal(HttpStatusCode.Forbidden, (await customer.PostAsync($"/api/v1/connections/{connectionId}/pause", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await customer.GetAsync($"/api/v1/runs/{failed}")).StatusCode);
         Assert.Equal(0, (await customer.GetFromJsonAsync<JsonElement>("/api/v1/runs")).GetProperty("total").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await customer.GetAsync($"/api/v1/runs/{failed}/events")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await Admin.GetAsync("/api/v1/runs?status=Exploded")).StatusCode);
     }
 

@@ -12,6 +12,7 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.HasOne<Connection>().WithMany().HasForeignKey(r => r.ConnectionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Run>().WithMany().HasForeignKey(r => r.RerunOfId).OnDelete(DeleteBehavior.SetNull);
         builder.HasMany(r => r.Streams).WithOne().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany<RunEvent>().WithOne().HasForeignKey(e => e.RunId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(r => r.Error).HasMaxLength(8000);
         builder.Property(r => r.KeysJson);
         // The runs list pages by time within a customer, a connection or a status.

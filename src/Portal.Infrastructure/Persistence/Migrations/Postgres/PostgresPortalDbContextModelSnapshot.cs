@@ -630,6 +630,41 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("Runs");
                 });
 
+            modelBuilder.Entity("Portal.Core.Runs.RunEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Stream")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Id");
+
+                    b.ToTable("RunEvents");
+                });
+
             modelBuilder.Entity("Portal.Core.Runs.RunStream", b =>
                 {
                     b.Property<long>("Id")
@@ -901,6 +936,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("RerunOfId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Portal.Core.Runs.RunEvent", b =>
+                {
+                    b.HasOne("Portal.Core.Runs.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Core.Runs.RunStream", b =>
