@@ -6,6 +6,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Portal.Core.Artifacts;
 using Portal.Core.Connections;
+using Portal.Infrastructure.S3;
 
 /// <summary>
 /// Syncs the <c>target/</c> folders of a schedule's dbt commands into the bucket: the archive first,
@@ -67,7 +68,7 @@ public sealed class ArtifactSyncer
         {
             BucketName = connection.Bucket, Key = pointer, ContentType = "application/json",
             ContentBody = Pointer(archive, runId, runTime, results).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }),
-        }, ct);
+        }.WithKms(connection.KmsKeyArn), ct);
         return new ArtifactSyncResult(archive, results, stale.Count, pointer);
     }
 
@@ -129,12 +130,7 @@ public sealed class ArtifactSyncer
             ContentType = ContentTypes.For(path),
         };
         if (md5 is not null) request.Metadata[Md5Metadata] = md5;
-        if (c.KmsKeyArn is not null)
-        {
-            request.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
-            request.ServerSideEncryptionKeyManagementServiceKeyId = c.KmsKeyArn;
-        }
-        await s3.PutObjectAsync(request, ct);
+        await s3.PutObjectAsync(request.WithKms(c.KmsKeyArn), ct);
     }
 
     // The ETag of a plain upload is the MD5; with SSE-KMS it is not, so the MD5 is also kept in metadata.

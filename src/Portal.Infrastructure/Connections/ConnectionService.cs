@@ -15,15 +15,14 @@ public sealed class ConnectionService(IDbContextFactory<PortalDbContext> context
     public async Task<Connection?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Connections.AsNoTracking().Include(c => c.Streams).Include(c => c.Schedules).ThenInclude(s => s.Commands)
-            .AsSplitQuery().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        return await db.Connections.AsNoTracking().WithChildren().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
     }
 
     /// <summary>Connections with their streams, optionally of one customer, by customer and name.</summary>
     public async Task<IReadOnlyList<Connection>> ListAsync(Guid? customerId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = db.Connections.AsNoTracking().Include(c => c.Streams).Include(c => c.Schedules).ThenInclude(s => s.Commands).AsSplitQuery().AsQueryable();
+        var query = db.Connections.AsNoTracking().WithChildren();
         if (customerId is not null) query = query.Where(c => c.CustomerId == customerId);
         return await query.OrderBy(c => c.Name).ToListAsync(cancellationToken);
     }

@@ -41,8 +41,7 @@ public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts
     public async Task<Connection> UpdateAsync(Guid id, ConnectionInput input, bool isAdmin, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var connection = await db.Connections.Include(c => c.Streams).Include(c => c.Schedules).ThenInclude(s => s.Commands)
-            .FirstOrDefaultAsync(c => c.Id == id, cancellationToken) ?? throw new KeyNotFoundException($"No connection {id}.");
+        var connection = await db.Connections.WithChildren().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) ?? throw new KeyNotFoundException($"No connection {id}.");
         var errors = ConnectionValidator.Validate(input, connection, isAdmin);
         CheckFolders(input, errors);
         if (input.CustomerId is { } moved && moved != connection.CustomerId)

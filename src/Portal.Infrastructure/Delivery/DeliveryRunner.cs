@@ -216,13 +216,7 @@ public sealed class DeliveryRunner(
 
     private static async Task PutSmallAsync(IAmazonS3 s3, Connection c, string key, string json, CancellationToken ct)
     {
-        var request = new PutObjectRequest { BucketName = c.Bucket, Key = key, ContentBody = json, ContentType = "application/json" };
-        if (c.KmsKeyArn is not null)
-        {
-            request.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
-            request.ServerSideEncryptionKeyManagementServiceKeyId = c.KmsKeyArn;
-        }
-        await s3.PutObjectAsync(request, ct);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = c.Bucket, Key = key, ContentBody = json, ContentType = "application/json" }.WithKms(c.KmsKeyArn), ct);
     }
 
     private static string Describe(Exception e) => e switch

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Runs;
 using Portal.Infrastructure.Actors;
+using Portal.Infrastructure.Connections;
 using Portal.Infrastructure.Delivery;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Runs;
@@ -30,8 +31,7 @@ public sealed class DeliveryJob(
         var connectionId = Guid.Parse(context.JobDetail.Key.Name);
         var data = context.MergedJobDataMap;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var connection = await db.Connections.AsNoTracking().Include(c => c.Streams).Include(c => c.Schedules).ThenInclude(s => s.Commands)
-            .AsSplitQuery().FirstOrDefaultAsync(c => c.Id == connectionId, cancellationToken);
+        var connection = await db.Connections.AsNoTracking().WithChildren().FirstOrDefaultAsync(c => c.Id == connectionId, cancellationToken);
         if (connection is null)
         {
             logger.LogWarning("Connection {Connection} no longer exists; its job is removed", connectionId);

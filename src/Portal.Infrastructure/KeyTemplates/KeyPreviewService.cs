@@ -5,6 +5,7 @@ using Portal.Core.Connections;
 using Portal.Core.Formats;
 using Portal.Core.KeyTemplates;
 using Portal.Core.Validation;
+using Portal.Infrastructure.Connections;
 using Portal.Infrastructure.Actors;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Scheduling;
@@ -58,7 +59,7 @@ public sealed class KeyPreviewService(IDbContextFactory<PortalDbContext> context
     {
         if (!Guid.TryParse(id, out var connectionId)) return null;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Connections.AsNoTracking().Include(c => c.Streams).FirstOrDefaultAsync(c => c.Id == connectionId, cancellationToken);
+        return await db.Connections.AsNoTracking().WithChildren().FirstOrDefaultAsync(c => c.Id == connectionId, cancellationToken);
     }
 
     private static List<PreviewStream> Streams(KeyPreviewInput input, Connection? connection, DateTimeOffset load, FieldErrors errors)

@@ -172,8 +172,7 @@ public sealed class ConnectionTester(ConnectionCredentials credentials, S3Client
                 Key = key,
                 ContentType = "text/plain",
                 ContentBody = $"Written by the portal's connection test for connection {c.Id} at {clock.GetUtcNow():O}.",
-            };
-            Encrypt(c, request);
+            }.WithKms(c.KmsKeyArn);
             await s3.PutObjectAsync(request, ct);
             steps.Add(new TestStep("Write", TestStep.Pass, $"Wrote {key}{(c.KmsKeyArn is null ? "" : " with SSE-KMS")}."));
             return true;
@@ -194,12 +193,7 @@ public sealed class ConnectionTester(ConnectionCredentials credentials, S3Client
         string? uploadId = null;
         try
         {
-            var start = new InitiateMultipartUploadRequest { BucketName = c.Bucket, Key = key, ContentType = "application/octet-stream" };
-            if (c.KmsKeyArn is not null)
-            {
-                start.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
-                start.ServerSideEncryptionKeyManagementServiceKeyId = c.KmsKeyArn;
-            }
+            var start = new InitiateMultipartUploadRequest { BucketName = c.Bucket, Key = key, ContentType = "application/octet-stream" }.WithKms(c.KmsKeyArn);
             uploadId = (await s3.InitiateMultipartUploadAsync(start, ct)).UploadId;
             var etags = new List<PartETag>();
             foreach (var (number, size) in new[] { (1, MinPartSize), (2, 1024) })
@@ -267,13 +261,6 @@ public sealed class ConnectionTester(ConnectionCredentials credentials, S3Client
         {
             steps.Add(new TestStep(name, TestStep.Fail, AwsErrors.Explain(e, $"listing {prefix}* (s3:ListBucket with the s3:prefix condition)", c.Endpoint)));
         }
-    }
-
-    private static void Encrypt(Connection c, PutObjectRequest request)
-    {
-        if (c.KmsKeyArn is null) return;
-        request.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
-        request.ServerSideEncryptionKeyManagementServiceKeyId = c.KmsKeyArn;
     }
 
     private static void Skip(List<TestStep> steps, string why, params string[] names)

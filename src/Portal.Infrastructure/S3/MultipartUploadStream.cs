@@ -97,12 +97,7 @@ public sealed class MultipartUploadStream : Stream
     {
         if (_uploadId is null)
         {
-            var start = new InitiateMultipartUploadRequest { BucketName = _bucket, Key = _key, ContentType = _contentType };
-            if (_kmsKeyArn is not null)
-            {
-                start.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
-                start.ServerSideEncryptionKeyManagementServiceKeyId = _kmsKeyArn;
-            }
+            var start = new InitiateMultipartUploadRequest { BucketName = _bucket, Key = _key, ContentType = _contentType }.WithKms(_kmsKeyArn);
             _uploadId = (await _s3.InitiateMultipartUploadAsync(start, cancellationToken)).UploadId;
         }
         // One part in flight while the next buffer fills: two buffers per object at most.
@@ -142,12 +137,7 @@ public sealed class MultipartUploadStream : Stream
             {
                 BucketName = _bucket, Key = _key, ContentType = _contentType,
                 InputStream = new MemoryStream(_buffer, 0, _filled, writable: false), AutoCloseStream = true,
-            };
-            if (_kmsKeyArn is not null)
-            {
-                put.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
-                put.ServerSideEncryptionKeyManagementServiceKeyId = _kmsKeyArn;
-            }
+            }.WithKms(_kmsKeyArn);
             await _s3.PutObjectAsync(put, cancellationToken);
         }
         else
