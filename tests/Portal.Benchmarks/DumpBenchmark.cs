@@ -43,7 +43,7 @@ public static class DumpBenchmark
             Options.Create(new DeliveryOptions()), NullLogger<DeliveryRunner>.Instance);
 
         var clock = Stopwatch.StartNew();
-        var outcome = await runner.RunAsync(connection, source, new DeliveryRequest(1, Guid.NewGuid().ToString(), DateTimeOffset.UtcNow), _ => { }, CancellationToken.None);
+        var outcome = await runner.RunAsync(connection, source, new DeliveryRequest(1, Guid.NewGuid().ToString(), DateTimeOffset.UtcNow), _ => { }, null, CancellationToken.None);
         clock.Stop();
         var rows = outcome.Streams.Sum(s => s.Rows);
         var bytes = outcome.Streams.Sum(s => s.Bytes);

@@ -21,6 +21,9 @@ public sealed class Run : ICustomerOwned
 
     public long? RerunOfId { get; set; }
 
+    /// <summary>The failed attempt this one retries (automatic retry or recovery after a worker died).</summary>
+    public long? PreviousAttemptId { get; set; }
+
     /// <summary>A failure superseded by a later success of the same connection.</summary>
     public bool Resolved { get; set; }
 
@@ -32,7 +35,14 @@ public sealed class Run : ICustomerOwned
 
     public DateTimeOffset? FinishedAt { get; set; }
 
+    /// <summary>The error in plain words with its cause chain (causes joined by " — caused by: ").</summary>
     public string? Error { get; set; }
+
+    /// <summary>Where the error happened (a stream and what it was doing, the receipt, a command).</summary>
+    public string? ErrorStep { get; set; }
+
+    /// <summary>Last sign of life from the worker running it; a run silent for too long is failed.</summary>
+    public DateTimeOffset? HeartbeatAt { get; set; }
 
     public long Rows { get; set; }
 
@@ -47,4 +57,7 @@ public sealed class Run : ICustomerOwned
     public Guid ConnectionRunId { get; set; } = Guid.NewGuid();
 
     public List<RunStream> Streams { get; set; } = [];
+
+    /// <summary>What a run left <see cref="RunStatus.Running"/> by a worker that died is failed with.</summary>
+    public const string InterruptedError = "Interrupted: the worker stopped.";
 }

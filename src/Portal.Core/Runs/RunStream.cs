@@ -14,4 +14,11 @@ public sealed class RunStream
     public int Parts { get; set; }
 
     public long Bytes { get; set; }
+
+    /// <summary>Rows (or files, for an artifact command) expected, when known before the end; drives a determinate progress bar.</summary>
+    public long? Total { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
 }

@@ -79,6 +79,7 @@ public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts
         if (connection is null) return false;
         connection.Enabled = enabled;
         connection.UpdatedAt = clock.GetUtcNow();
+        Audit.AuditLog.Record(db, enabled ? "ConnectionResumed" : "ConnectionPaused", nameof(Connection), id.ToString(), connection.CustomerId);
         await db.SaveChangesAsync(cancellationToken);
         await scheduler.SyncAsync(connection, cancellationToken);
         return true;

@@ -29,6 +29,9 @@ public sealed class DeliveryFailedException(string message, Exception inner, IRe
     : Exception(message, inner)
 {
     public IReadOnlyList<(string Key, string UploadId)> PendingAborts { get; } = pendingAborts;
+
+    /// <summary>Where it happened, when known.</summary>
+    public string? Step { get; init; }
 }
 
 /// <summary>Delivery settings (<c>Portal:Delivery</c>).</summary>
@@ -47,4 +50,27 @@ public sealed class DeliveryOptions
 
     /// <summary>How long after a failed run its automatic retry starts.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>A line for the run's log while it runs (stream started, part uploaded, stream finished…).</summary>
+public sealed record RunNote(string Kind, string? Stream, string Message)
+{
+    public const string StreamStarted = nameof(StreamStarted);
+    public const string PartUploaded = nameof(PartUploaded);
+    public const string StreamFinished = nameof(StreamFinished);
+}
+
+/// <summary>A failure with the step of the run it happened in (a stream and what it was doing, the receipt).</summary>
+public sealed class RunStepException(string step, Exception inner) : Exception(inner.Message, inner)
+{
+    public string Step { get; } = step;
+
+    /// <summary>The innermost step named in <paramref name="e"/>'s chain, if any.</summary>
+    public static string? StepOf(Exception e)
+    {
+        string? step = null;
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is RunStepException s) step ??= s.Step;
+        return step;
+    }
 }

@@ -26,8 +26,10 @@ public sealed class DeliveryRunner(
 {
     public const string ReceiptName = "receipt.json";
 
-    public async Task<DeliveryOutcome> RunAsync(Connection connection, Source source, DeliveryRequest run, Action<StreamProgress> progress, CancellationToken cancellationToken)
+    public async Task<DeliveryOutcome> RunAsync(
+        Connection connection, Source source, DeliveryRequest run, Action<StreamProgress> progress, Action<RunNote>? log, CancellationToken cancellationToken)
     {
+        log ??= _ => { };
         using var s3 = await ClientAsync(connection, cancellationToken);
         var prefix = PathPrefix.Normalise(connection.Prefix);
         await AbortOrphansAsync(connection, s3, prefix, DateTime.UtcNow, cancellationToken);
@@ -50,8 +52,10 @@ public sealed class DeliveryRunner(
                 new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.StreamParallelism), CancellationToken = watchdog.Token },
                 async (stream, ct) =>
                 {
-                    var outcome = await DeliverStreamAsync(connection, source, stream, run, s3, template, prefix, extension, rollers, Report, watchdog, ct);
+                    log(new RunNote(RunNote.StreamStarted, stream.Name, $"Reading {stream.Table}."));
+                    var outcome = await DeliverStreamAsync(connection, source, stream, run, s3, template, prefix, extension, rollers, Report, log, watchdog, ct);
                     outcomes[stream.Name] = outcome;
+                    log(new RunNote(RunNote.StreamFinished, stream.Name, $"{outcome.Rows:N0} rows in {outcome.Files.Count} files, {outcome.Bytes:N0} bytes."));
                 });
         }
         catch (Exception e)
@@ -61,10 +65,12 @@ public sealed class DeliveryRunner(
             {
                 if (await roller.AbortAsync(options.Value.RequestTimeout * 2) is { } left) pending.Add(left);
             }
+            var step = RunStepException.StepOf(e);
+            var root = e is RunStepException { InnerException: { } inner } ? inner : e;
             var cause = watchdog.Stalled && !cancellationToken.IsCancellationRequested
-                ? new TimeoutException($"Nothing moved for {stall.TotalSeconds:N0} s: the S3 server stopped answering.", e)
-                : e;
-            throw new DeliveryFailedException(Describe(cause), cause, pending);
+                ? new TimeoutException($"Nothing moved for {stall.TotalSeconds:N0} s: the S3 server stopped answering.", root)
+                : root;
+            throw new DeliveryFailedException(Describe(cause), cause, pending) { Step = step };
         }
         finally
         {
@@ -74,7 +80,17 @@ public sealed class DeliveryRunner(
         var ordered = connection.Streams.OrderBy(s => s.Position).Select(s => outcomes[s.Name]).ToList();
         string? receiptKey = null;
         if (connection.Kind == DeliveryKind.Dump)
-            receiptKey = await WriteReceiptAsync(connection, run, s3, prefix, template, ordered, cancellationToken);
+        {
+            try
+            {
+                receiptKey = await WriteReceiptAsync(connection, run, s3, prefix, template, ordered, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new DeliveryFailedException(Describe(e), e, []) { Step = "writing receipt.json (every data file was delivered)" };
+            }
+            log(new RunNote("ReceiptWritten", null, $"{receiptKey} written last."));
+        }
         return new DeliveryOutcome(ordered, receiptKey);
     }
 
@@ -135,9 +151,25 @@ public sealed class DeliveryRunner(
 
     private async Task<StreamOutcome> DeliverStreamAsync(
         Connection connection, Source source, ConnectionStream stream, DeliveryRequest run, IAmazonS3 s3, KeyTemplate template,
-        string prefix, string extension, ConcurrentBag<PartRoller> rollers, Action<StreamProgress> progress, StallWatchdog watchdog, CancellationToken ct)
+        string prefix, string extension, ConcurrentBag<PartRoller> rollers, Action<StreamProgress> progress, Action<RunNote> log, StallWatchdog watchdog, CancellationToken ct)
+    {
+        var step = "opening the source";
+        try
+        {
+            return await DeliverStreamAsync(connection, source, stream, run, s3, template, prefix, extension, rollers, progress, log, watchdog, s => step = s, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new RunStepException($"stream {stream.Name}: {step}", e);
+        }
+    }
+
+    private async Task<StreamOutcome> DeliverStreamAsync(
+        Connection connection, Source source, ConnectionStream stream, DeliveryRequest run, IAmazonS3 s3, KeyTemplate template, string prefix, string extension,
+        ConcurrentBag<PartRoller> rollers, Action<StreamProgress> progress, Action<RunNote> log, StallWatchdog watchdog, Action<string> at, CancellationToken ct)
     {
         await using var reader = sources.Open(source);
+        at($"reading the columns of {stream.Table}");
         var columns = await reader.ColumnsAsync(stream.Table, ct);
         CursorRange? range = null;
         string? newMark = null;
@@ -153,13 +185,25 @@ public sealed class DeliveryRunner(
         var roller = new PartRoller(s3, connection.Bucket, connection.KmsKeyArn, template, values, prefix, columns,
             connection.Format, connection.Compression, connection.MaxPartBytes);
         rollers.Add(roller);
+        var logged = 0;
+        void LogParts()
+        {
+            for (; logged < roller.Files.Count; logged++)
+            {
+                var f = roller.Files[logged];
+                log(new RunNote(RunNote.PartUploaded, stream.Name, $"Part {logged + 1}: {f.Key} ({f.Rows:N0} rows, {f.Bytes:N0} bytes)."));
+            }
+            at($"reading rows and uploading part {roller.Files.Count + 1}");
+        }
 
+        LogParts();
         if (range is null || newMark is not null)
         {
             var sinceReport = 0;
             await foreach (var row in reader.ReadAsync(stream.Table, columns, range, ct))
             {
                 await roller.WriteRowAsync(row, ct);
+                if (roller.Files.Count != logged) LogParts();
                 watchdog.Alive();
                 if (++sinceReport == 10_000)
                 {
@@ -168,12 +212,15 @@ public sealed class DeliveryRunner(
                 }
             }
         }
+        at($"completing part {roller.Files.Count + 1}");
         await roller.CompleteAsync(ct);
+        LogParts();
         progress(new StreamProgress(stream.Name, roller.Rows, roller.Files.Count, roller.Bytes));
 
         string? schemaKey = null;
         if (connection.Kind == DeliveryKind.Dump)
         {
+            at("writing the schema file");
             schemaKey = PathPrefix.Join(prefix, KeyTemplate.Parse("{dump_time}/schemas/bigquery/").Expand(values) + stream.Name + ".json");
             await PutSmallAsync(s3, connection, schemaKey, BigQuerySchema.For(columns).ToJsonString(), ct);
         }

@@ -82,11 +82,12 @@ public sealed class ConnectionScheduler(ISchedulerFactory factory)
     }
 
     /// <summary>A one-off retry of a failed run after a delay.</summary>
-    public async Task RetryAsync(Guid connectionId, RunTrigger trigger, int attempt, DateTimeOffset at, string? artifactSchedule, CancellationToken ct)
+    public async Task RetryAsync(Guid connectionId, RunTrigger trigger, int attempt, DateTimeOffset at, string? artifactSchedule, long previousRunId, CancellationToken ct)
     {
         var scheduler = await factory.GetScheduler(ct);
         var builder = TriggerBuilder.Create().ForJob(JobOf(connectionId)).StartAt(at)
             .UsingJobData(DeliveryJob.AttemptKey, attempt)
+            .UsingJobData(DeliveryJob.PreviousRunKey, previousRunId)
             .UsingJobData(DeliveryJob.TriggerKey, trigger.ToString());
         if (artifactSchedule is not null) builder = builder.UsingJobData(DeliveryJob.ScheduleKey, artifactSchedule);
         var retry = builder.Build();

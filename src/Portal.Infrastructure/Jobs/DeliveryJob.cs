@@ -24,6 +24,10 @@ public sealed class DeliveryJob(
     public const string AttemptKey = "attempt";
     public const string TriggerKey = "trigger";
     public const string ScheduleKey = "schedule";
+    public const string PreviousRunKey = "previousRunId";
+
+    /// <summary>The separator of an error's causes in <see cref="Run.Error"/>.</summary>
+    public const string CausedBy = " — caused by: ";
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
@@ -44,11 +48,16 @@ public sealed class DeliveryJob(
         Run run;
         if (context.Recovering)
         {
-            // The node running this died: its run is failed, and this is the next attempt.
-            var interrupted = await db.Runs.Where(r => r.ConnectionId == connectionId && r.Status == RunStatus.Running).ToListAsync(cancellationToken);
-            foreach (var r in interrupted) await recorder.FailAsync(r.Id, "Interrupted: the worker stopped. The run is retried.", [], cancellationToken);
-            var last = interrupted.OrderByDescending(r => r.Id).FirstOrDefault();
-            run = await recorder.CreateAsync(connection, last?.Trigger ?? trigger, (last?.Attempt ?? attempt) + 1, last?.RerunOfId, cancellationToken);
+            // The node running this died: its run is failed (here, or at start-up of a single node) and this is the next attempt, linked to it.
+            var running = await db.Runs.Where(r => r.ConnectionId == connectionId && r.Status == RunStatus.Running).ToListAsync(cancellationToken);
+            foreach (var r in running) await recorder.FailAsync(r.Id, Run.InterruptedError, [], cancellationToken);
+            var interrupted = data.TryGetLong(RunIdKey, out var lost)
+                ? await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == lost, cancellationToken)
+                : await db.Runs.AsNoTracking().Where(r => r.ConnectionId == connectionId && r.Status == RunStatus.Failed && r.Error == Run.InterruptedError)
+                    .Where(r => !db.Runs.Any(next => next.PreviousAttemptId == r.Id)).OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
+            run = await recorder.CreateAsync(connection, interrupted?.Trigger ?? trigger, (interrupted?.Attempt ?? attempt) + 1, interrupted?.RerunOfId, cancellationToken, interrupted?.Id);
+            if (interrupted is not null)
+                await recorder.EventAsync(interrupted.Id, "Recovered", $"The worker stopped during this attempt; Quartz recovery runs attempt {run.Attempt} as run {run.Id}.", cancellationToken);
         }
         else if (data.TryGetLong(RunIdKey, out var runId) && await db.Runs.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken) is { } queued)
         {
@@ -56,7 +65,9 @@ public sealed class DeliveryJob(
         }
         else
         {
-            run = await recorder.CreateAsync(connection, data.ContainsKey(TriggerKey) ? trigger : RunTrigger.Schedule, attempt, null, cancellationToken);
+            long? previous = data.TryGetLong(PreviousRunKey, out var p) ? p : null;
+            var rerunOf = previous is { } id ? (await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken))?.RerunOfId : null;
+            run = await recorder.CreateAsync(connection, data.ContainsKey(TriggerKey) ? trigger : RunTrigger.Schedule, attempt, rerunOf, cancellationToken, previous);
         }
 
         var artifactSchedule = data.TryGetString(ScheduleKey, out var named) ? named : null;
@@ -80,7 +91,7 @@ public sealed class DeliveryJob(
             await using (var progress = new ProgressSaver(recorder, run.Id))
             {
                 outcome = await runner.RunAsync(connection, source, new DeliveryRequest(run.Id, run.ConnectionRunId.ToString(), run.StartedAt ?? clock.GetUtcNow()),
-                    progress.Report, cancellationToken);
+                    progress.Report, progress.Note, cancellationToken);
             }
             await recorder.SucceedAsync(run.Id, outcome, CancellationToken.None);
         }, cancellationToken);
@@ -97,13 +108,15 @@ public sealed class DeliveryJob(
         {
             var pending = (e as DeliveryFailedException)?.PendingAborts ?? [];
             var cancelled = cancellationToken.IsCancellationRequested;
+            var step = (e as DeliveryFailedException)?.Step ?? RunStepException.StepOf(e)
+                ?? (connection.Kind == Core.Connections.DeliveryKind.ArtifactSync ? $"syncing schedule {artifactSchedule ?? "(the only one)"}" : null);
             await recorder.FailAsync(run.Id, cancelled ? "Cancelled by an operator: open uploads were aborted, the receipt is unchanged." : Explain(e), pending,
-                CancellationToken.None, cancelled ? RunStatus.Cancelled : RunStatus.Failed);
+                CancellationToken.None, cancelled ? RunStatus.Cancelled : RunStatus.Failed, step);
             logger.LogWarning(e, "Run {Run} of connection {Connection} failed (attempt {Attempt})", run.Id, connection.Id, run.Attempt);
             if (!cancelled && run.Attempt <= connection.Retries)
             {
                 var at = clock.GetUtcNow() + options.Value.RetryDelay;
-                await scheduler.RetryAsync(connection.Id, run.Trigger, run.Attempt + 1, at, artifactSchedule, CancellationToken.None);
+                await scheduler.RetryAsync(connection.Id, run.Trigger, run.Attempt + 1, at, artifactSchedule, run.Id, CancellationToken.None);
                 await recorder.EventAsync(run.Id, "RetryScheduled", $"Attempt {run.Attempt + 1} of {connection.Retries + 1} at {at:yyyy-MM-dd HH:mm:ss} UTC.", CancellationToken.None);
             }
         }
@@ -118,7 +131,7 @@ public sealed class DeliveryJob(
             var text = string.IsNullOrWhiteSpace(x.Message) || x.Message.StartsWith("Exception of type", StringComparison.Ordinal) ? x.GetType().Name : x.Message;
             if (!parts.Contains(text)) parts.Add(text);
         }
-        return string.Join(" — caused by: ", parts);
+        return string.Join(CausedBy, parts);
     }
 
     private async Task AbortPendingAsync(PortalDbContext db, Core.Connections.Connection connection, CancellationToken ct)

@@ -38,7 +38,14 @@ public static class WorkerRegistration
         builder.Services.AddScoped<ConnectionScheduler>();
         builder.Services.AddScoped<ArtifactRun>();
         builder.Services.AddScoped<Runs.RunActions>();
-        if (runWorkers) builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        builder.Services.AddOptions<Runs.RunRecoveryOptions>().Bind(builder.Configuration.GetSection(Runs.RunRecoveryOptions.Section))
+            .Configure(o => o.SingleNode = provider != DatabaseProvider.Postgres);
+        if (runWorkers)
+        {
+            builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+            builder.Services.AddSingleton<Runs.RunWatchdog>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Runs.RunWatchdog>());
+        }
         return builder;
     }
 }

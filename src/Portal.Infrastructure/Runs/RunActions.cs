@@ -1,7 +1,9 @@
 namespace Portal.Infrastructure.Runs;
 
 using Microsoft.EntityFrameworkCore;
+using Portal.Core.Connections;
 using Portal.Core.Runs;
+using Portal.Core.Validation;
 using Portal.Infrastructure.Audit;
 using Portal.Infrastructure.Jobs;
 using Portal.Infrastructure.Persistence;
@@ -24,6 +26,50 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
         return (items, total);
     }
 
+    /// <summary>A run with everything its page shows, through the tenant filter; null when the caller may not see it.</summary>
+    public async Task<RunDetail?> DetailAsync(long id, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var run = await db.Runs.AsNoTracking().Include(r => r.Streams).FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (run is null) return null;
+        var names = await db.Connections.AsNoTracking().Where(c => c.Id == run.ConnectionId)
+            .Select(c => new { c.Name, c.Prefix, Customer = db.Customers.Where(x => x.Id == c.CustomerId).Select(x => x.Name).FirstOrDefault() })
+            .FirstAsync(ct);
+        var reruns = await db.Runs.Where(r => r.RerunOfId == id).OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(ct);
+
+        // The chain of attempts: back through the attempts this one retries, then forward through its retries.
+        var attempts = new List<Run> { run };
+        for (var back = run.PreviousAttemptId; back is { } b && attempts.Count < 50;)
+        {
+            var previous = await db.Runs.AsNoTracking().Include(r => r.Streams).FirstOrDefaultAsync(r => r.Id == b, ct);
+            if (previous is null) break;
+            attempts.Insert(0, previous);
+            back = previous.PreviousAttemptId;
+        }
+        for (var last = run.Id; attempts.Count < 50;)
+        {
+            var next = await db.Runs.AsNoTracking().Include(r => r.Streams).Where(r => r.PreviousAttemptId == last).OrderBy(r => r.Id).FirstOrDefaultAsync(ct);
+            if (next is null) break;
+            attempts.Add(next);
+            last = next.Id;
+        }
+        var ids = attempts.Select(a => a.Id).ToList();
+        var events = await db.RunEvents.AsNoTracking().Where(e => ids.Contains(e.RunId)).OrderBy(e => e.Id).Take(5000).ToListAsync(ct);
+        return new RunDetail(run, names.Name, names.Customer ?? "", names.Prefix, reruns, attempts, events);
+    }
+
+    /// <summary>The last <paramref name="count"/> finished runs of a connection, oldest first, for its chart.</summary>
+    public async Task<IReadOnlyList<RunHistoryPoint>> HistoryAsync(Guid connectionId, int count, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var runs = await db.Runs.AsNoTracking().Where(r => r.ConnectionId == connectionId && r.FinishedAt != null)
+            .OrderByDescending(r => r.Id).Take(count)
+            .Select(r => new { r.Id, r.QueuedAt, r.Status, r.StartedAt, r.FinishedAt, r.Bytes, r.Rows }).ToListAsync(ct);
+        return runs.OrderBy(r => r.Id)
+            .Select(r => new RunHistoryPoint(r.Id, r.QueuedAt, r.Status, r.StartedAt is { } s ? (r.FinishedAt!.Value - s).TotalSeconds : null, r.Bytes, r.Rows))
+            .ToList();
+    }
+
     private static IQueryable<Run> Filter(PortalDbContext db, RunQuery q)
     {
         var runs = db.Runs.AsQueryable();
@@ -43,6 +89,35 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
         return runs;
     }
 
+    /// <summary>
+    /// Queues a manual run of a connection now; an artifact sync names the schedule to sync (or has only one).
+    /// Null when the caller may not see the connection.
+    /// </summary>
+    public async Task<Run?> RunNowAsync(Guid connectionId, string? schedule, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var connection = await db.Connections.AsNoTracking().Include(c => c.Schedules).FirstOrDefaultAsync(c => c.Id == connectionId, ct);
+        if (connection is null) return null;
+        if (connection.Kind == DeliveryKind.ArtifactSync)
+        {
+            schedule ??= connection.Schedules.Count == 1 ? connection.Schedules[0].Name : null;
+            if (schedule is null || connection.Schedules.All(s => s.Name != schedule))
+                throw new ValidationException("schedule", connection.Schedules.Count == 0
+                    ? "The connection has no schedules yet: add one in its settings."
+                    : $"Name one of the connection's schedules: {string.Join(", ", connection.Schedules.Select(s => s.Name))}.");
+        }
+        else
+        {
+            schedule = null;
+        }
+        var run = await recorder.CreateAsync(connection, RunTrigger.Manual, 1, null, ct);
+        AuditLog.Record(db, "RunStarted", nameof(Run), run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), run.CustomerId,
+            schedule is null ? $"of {connection.Name}" : $"of {connection.Name}, schedule {schedule}");
+        await db.SaveChangesAsync(ct);
+        await scheduler.RunNowAsync(connection.Id, run.Id, ct, schedule);
+        return run;
+    }
+
     /// <summary>Reruns a failed or cancelled run with the connection's current settings; the reason when it cannot be rerun.</summary>
     public async Task<(long? RunId, string? Conflict)> RerunAsync(long id, CancellationToken ct)
     {
@@ -58,23 +133,37 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
         return (rerun.Id, null);
     }
 
-    /// <summary>Reruns every failed, unresolved run that matches the filters; one rerun per connection (its latest failure).</summary>
+    /// <summary>How many runs <see cref="RerunFailedAsync"/> would rerun with these filters (the confirmation states it).</summary>
+    public async Task<int> CountRerunnableAsync(RunQuery q, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await Rerunnable(db, q).CountAsync(ct);
+    }
+
+    /// <summary>
+    /// Reruns every failed run that matches the filters and still needs attention (not resolved, not rerun
+    /// or retried yet), each linked to its own rerun. They are queued, not started at once: Quartz runs one run of a
+    /// connection at a time and no more than its thread pool in all, so the workers are not overloaded.
+    /// </summary>
     public async Task<IReadOnlyList<long>> RerunFailedAsync(RunQuery q, CancellationToken ct)
     {
         List<long> failed;
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
-            failed = await Filter(db, q with { Status = RunStatus.Failed, NeedsAttention = true })
-                .GroupBy(r => r.ConnectionId).Select(g => g.Max(r => r.Id)).ToListAsync(ct);
+            failed = await Rerunnable(db, q).OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(ct);
         }
         var started = new List<long>();
-        foreach (var id in failed.Order())
+        foreach (var id in failed)
         {
-            // Quartz runs one run per connection at a time and queues the rest: workers are not overloaded.
             if (await RerunAsync(id, ct) is { RunId: { } rerun }) started.Add(rerun);
         }
         return started;
     }
+
+    private static IQueryable<Run> Rerunnable(PortalDbContext db, RunQuery q) =>
+        Filter(db, q with { Status = RunStatus.Failed, NeedsAttention = true })
+            // A failure already rerun, or retried as a later attempt, is represented by that run.
+            .Where(r => !db.Runs.Any(x => x.RerunOfId == r.Id || x.PreviousAttemptId == r.Id));
 
     /// <summary>Asks a running run to stop (Quartz interrupt: the job's token is cancelled, uploads are aborted).</summary>
     public async Task<string?> CancelAsync(long id, CancellationToken ct)

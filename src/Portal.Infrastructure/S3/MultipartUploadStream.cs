@@ -51,6 +51,8 @@ public sealed class MultipartUploadStream : Stream
     /// <summary>The upload id once the object needed a multipart upload (for aborting it later).</summary>
     public string? UploadId => _uploadId;
 
+    private Task<InitiateMultipartUploadResponse>? _initiating;
+
     /// <summary>Bytes written so far (the object's size as stored).</summary>
     public long BytesWritten { get; private set; }
 
@@ -97,8 +99,11 @@ public sealed class MultipartUploadStream : Stream
     {
         if (_uploadId is null)
         {
+            // Not cancelled with the run: a cancel that lands while the request is in flight would leave an
+            // upload on the server whose id the portal never learns. The caller stops waiting; the abort waits for the id.
             var start = new InitiateMultipartUploadRequest { BucketName = _bucket, Key = _key, ContentType = _contentType }.WithKms(_kmsKeyArn);
-            _uploadId = (await _s3.InitiateMultipartUploadAsync(start, cancellationToken)).UploadId;
+            _initiating = _s3.InitiateMultipartUploadAsync(start, CancellationToken.None);
+            _uploadId = (await _initiating.WaitAsync(cancellationToken)).UploadId;
         }
         // One part in flight while the next buffer fills: two buffers per object at most.
         if (_inFlight is not null) await _inFlight.WaitAsync(cancellationToken);
@@ -168,6 +173,10 @@ public sealed class MultipartUploadStream : Stream
         {
             try { await _inFlight.WaitAsync(cancellationToken); } catch (Exception) { /* the part failed or hangs; the upload is aborted below */ }
             _inFlight = null;
+        }
+        if (_uploadId is null && _initiating is not null)
+        {
+            try { _uploadId = (await _initiating.WaitAsync(cancellationToken)).UploadId; } catch (AmazonS3Exception) { /* never started */ }
         }
         if (_uploadId is not null) await _s3.AbortMultipartUploadAsync(_bucket, _key, _uploadId, cancellationToken);
     }

@@ -19,6 +19,8 @@ public static class PortalStartup
         await sp.GetRequiredService<IdentitySeeder>().SeedAsync(sp.GetRequiredService<IOptions<BootstrapOptions>>().Value, cancellationToken);
         await SeedDemoAsync(sp, configuration, contentRoot, cancellationToken);
         await SyncSchedulesAsync(sp, cancellationToken);
+        // Before Quartz starts (it starts with the host): runs a dead single node left running are failed.
+        if (services.GetService<Runs.RunWatchdog>() is { } watchdog) await watchdog.FailInterruptedAtStartAsync(cancellationToken);
     }
 
     /// <summary>Every connection's job and trigger, in case the portal's database and Quartz's store drifted apart (a restore, seeding).</summary>

@@ -14,20 +14,10 @@ internal static class RunsApi
     public static RouteGroupBuilder MapRunsApi(this RouteGroupBuilder api)
     {
         // Run now: Admin, CustomerSuccess and Operator may trigger.
-        api.MapPost("/connections/{id:guid}/runs", async Task<IResult> (Guid id, RunRequest? request, ConnectionService connections, RunRecorder recorder, ConnectionScheduler scheduler, CancellationToken ct) =>
-        {
-            if (await connections.FindAsync(id, ct) is not { } connection) return TypedResults.NotFound();
-            string? schedule = null;
-            if (connection.Kind == Portal.Core.Connections.DeliveryKind.ArtifactSync)
-            {
-                schedule = request?.Schedule ?? (connection.Schedules.Count == 1 ? connection.Schedules[0].Name : null);
-                if (schedule is null || connection.Schedules.All(s => s.Name != schedule))
-                    throw new Portal.Core.Validation.ValidationException("schedule", $"Name one of the connection's schedules: {string.Join(", ", connection.Schedules.Select(s => s.Name))}.");
-            }
-            var run = await recorder.CreateAsync(connection, RunTrigger.Manual, 1, null, ct);
-            await scheduler.RunNowAsync(connection.Id, run.Id, ct, schedule);
-            return TypedResults.Accepted($"/api/v1/runs/{run.Id}", new RunCreatedDto(run.Id));
-        }).WithTags("Runs").RequireAuthorization(Policies.Staff);
+        api.MapPost("/connections/{id:guid}/runs", async Task<IResult> (Guid id, RunRequest? request, RunActions runs, CancellationToken ct) =>
+            await runs.RunNowAsync(id, request?.Schedule, ct) is { } run
+                ? TypedResults.Accepted($"/api/v1/runs/{run.Id}", new RunCreatedDto(run.Id))
+                : TypedResults.NotFound()).WithTags("Runs").RequireAuthorization(Policies.Staff);
 
         api.MapGet("/runs", async (string? status, Guid? connectionId, Guid? customerId, string? kind, string? trigger, DateTimeOffset? from, DateTimeOffset? to,
             string? q, bool? needsAttention, int? page, int? pageSize, RunActions runs, CancellationToken ct) =>
@@ -72,12 +62,10 @@ internal static class RunsApi
             return TypedResults.Ok(new ListResponse<RunEventDto>(events, events.Count));
         }).WithTags("Runs");
 
-        api.MapGet("/runs/{id:long}", async Task<IResult> (long id, IDbContextFactory<PortalDbContext> contexts, CancellationToken ct) =>
-        {
-            await using var db = await contexts.CreateDbContextAsync(ct);
-            var run = await db.Runs.AsNoTracking().Include(r => r.Streams).FirstOrDefaultAsync(r => r.Id == id, ct);
-            return run is null ? TypedResults.NotFound() : TypedResults.Ok(RunDto.From(run));
-        }).WithTags("Runs");
+        api.MapGet("/runs/{id:long}", async Task<IResult> (long id, RunActions runs, CancellationToken ct) =>
+            await runs.DetailAsync(id, ct) is { } detail
+                ? TypedResults.Ok(RunDto.From(detail.Run) with { Reruns = detail.Reruns, Attempts = detail.Attempts.Select(a => a.Id).ToList() })
+                : TypedResults.NotFound()).WithTags("Runs");
         return api;
     }
 
@@ -111,14 +99,22 @@ public sealed record RunEventDto(DateTimeOffset At, string Kind, string? Stream,
 /// <summary>Optional body of run now: which schedule an artifact sync syncs.</summary>
 public sealed record RunRequest(string? Schedule);
 
+/// <summary>A run; <c>reruns</c> and <c>attempts</c> (the chain of attempts it belongs to, as run ids) only on <c>GET /runs/{id}</c>.</summary>
 public sealed record RunDto(
-    long Id, Guid ConnectionId, string Status, string Trigger, long? RerunOf, bool Resolved, int Attempt,
-    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error, IReadOnlyList<RunStreamDto> Streams, IReadOnlyList<string> Keys)
+    long Id, Guid ConnectionId, Guid CustomerId, string Kind, string Status, string Trigger, long? RerunOf, long? PreviousAttempt, bool Resolved, int Attempt,
+    DateTimeOffset QueuedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, DateTimeOffset? HeartbeatAt, double? DurationSeconds,
+    long Rows, long Bytes, int Parts, string? Error, string? ErrorStep, IReadOnlyList<RunStreamDto> Streams, IReadOnlyList<string> Keys)
 {
+    public IReadOnlyList<long>? Reruns { get; init; }
+
+    public IReadOnlyList<long>? Attempts { get; init; }
+
     public static RunDto From(Run r) => new(
-        r.Id, r.ConnectionId, r.Status.ToString(), r.Trigger.ToString(), r.RerunOfId, r.Resolved, r.Attempt, r.StartedAt, r.FinishedAt, r.Error,
-        r.Streams.OrderBy(s => s.Id).Select(s => new RunStreamDto(s.Name, s.Rows, s.Parts, s.Bytes)).ToList(),
+        r.Id, r.ConnectionId, r.CustomerId, r.Kind.ToString(), r.Status.ToString(), r.Trigger.ToString(), r.RerunOfId, r.PreviousAttemptId, r.Resolved, r.Attempt,
+        r.QueuedAt, r.StartedAt, r.FinishedAt, r.HeartbeatAt, r.StartedAt is { } s ? ((r.FinishedAt ?? DateTimeOffset.UtcNow) - s).TotalSeconds : null,
+        r.Rows, r.Bytes, r.Parts, r.Error, r.ErrorStep,
+        r.Streams.OrderBy(s => s.Id).Select(s => new RunStreamDto(s.Name, s.Rows, s.Parts, s.Bytes, s.Total, s.StartedAt, s.FinishedAt)).ToList(),
         JsonSerializer.Deserialize<List<string>>(r.KeysJson) ?? []);
 }
 
-public sealed record RunStreamDto(string Name, long Rows, int Parts, long Bytes);
+public sealed record RunStreamDto(string Name, long Rows, int Parts, long Bytes, long? Total, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);

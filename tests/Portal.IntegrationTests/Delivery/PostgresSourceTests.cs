@@ -40,7 +40,7 @@ public sealed class PostgresSourceTests(PostgresServer postgres)
             dump.Connection.Streams = [new ConnectionStream { Name = "orders", Table = "orders" }];
 
             var outcome = await dump.App.Services.GetRequiredService<Portal.Infrastructure.Delivery.DeliveryRunner>().RunAsync(
-                dump.Connection, source, new(1, Guid.NewGuid().ToString(), DateTimeOffset.UtcNow), _ => { }, default);
+                dump.Connection, source, new(1, Guid.NewGuid().ToString(), DateTimeOffset.UtcNow), _ => { }, null, default);
 
             var lines = (await dump.TextAsync(outcome.Streams.Single().Files.Single().Key)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(

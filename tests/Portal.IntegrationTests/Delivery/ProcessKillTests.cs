@@ -100,9 +100,14 @@ public sealed class ProcessKillTests(CephServer ceph) : IDisposable
             await Task.Delay(250);
         }
         Assert.Equal("Failed", killed.GetProperty("status").GetString());
-        Assert.Contains("Interrupted", killed.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Interrupted: the worker stopped.", killed.GetProperty("error").GetString());
         Assert.Equal("Succeeded", retry.GetProperty("status").GetString());
         Assert.Equal(2, retry.GetProperty("attempt").GetInt32());
+        // Quartz recovery re-executed the job: the new attempt is linked to the interrupted one, both ways.
+        Assert.Equal(runId, retry.GetProperty("previousAttempt").GetInt64());
+        Assert.Equal([runId, runId + 1], killed.GetProperty("attempts").EnumerateArray().Select(a => a.GetInt64()));
+        Assert.Contains((await client.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}/events")).GetProperty("items").EnumerateArray(),
+            e => e.GetProperty("kind").GetString() == "Recovered");
         Assert.Equal(400_000, retry.GetProperty("streams")[0].GetProperty("rows").GetInt64());
     }
 

@@ -130,6 +130,84 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
         var run = await WaitForEndAsync(runId);
         Assert.Equal("Failed", run.GetProperty("status").GetString());
         Assert.Contains("bucket", run.GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
+        // Where it happened: a stream, and what it was doing.
+        Assert.StartsWith("stream ", run.GetProperty("errorStep").GetString(), StringComparison.Ordinal);
+        var log = (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}/events")).GetProperty("items").EnumerateArray().ToList();
+        Assert.Contains(log, e => e.GetProperty("kind").GetString() == "StreamStarted");
+        Assert.Contains(run.GetProperty("errorStep").GetString()!, log[^1].GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_successful_run_logs_each_stream_and_part_and_times_each_stream()
+    {
+        var (connectionId, _) = await SetUpAsync();
+
+        var run = await WaitForEndAsync(await RunNowAsync(connectionId));
+
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        var log = (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{run.GetProperty("id").GetInt64()}/events")).GetProperty("items").EnumerateArray()
+            .Select(e => (Kind: e.GetProperty("kind").GetString(), Stream: e.TryGetProperty("stream", out var st) ? st.GetString() : null)).ToList();
+        Assert.Equal("Started", log[0].Kind);
+        Assert.Equal("Succeeded", log[^1].Kind);
+        foreach (var stream in new[] { "artists", "albums" })
+        {
+            var kinds = log.Where(e => e.Stream == stream).Select(e => e.Kind).ToList();
+            Assert.Equal("StreamStarted", kinds[0]);
+            Assert.Equal("StreamFinished", kinds[^1]);
+            Assert.Equal(run.GetProperty("streams").EnumerateArray().Single(x => x.GetProperty("name").GetString() == stream).GetProperty("parts").GetInt32(),
+                kinds.Count(k => k == "PartUploaded"));
+        }
+        Assert.Contains(log, e => e.Kind == "ReceiptWritten");
+        Assert.All(run.GetProperty("streams").EnumerateArray(), x =>
+            Assert.True(x.GetProperty("finishedAt").GetDateTimeOffset() >= x.GetProperty("startedAt").GetDateTimeOffset()));
+        Assert.True(run.GetProperty("heartbeatAt").GetDateTimeOffset() >= run.GetProperty("startedAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task A_running_run_without_a_heartbeat_for_the_configured_time_is_failed()
+    {
+        using var app = new PortalAppFactory();
+        app.Settings["Portal:RunWorkers"] = "true";
+        app.Settings["Portal:Runs:HeartbeatTimeout"] = "00:00:05";
+        app.Settings["Portal:Runs:CheckInterval"] = "00:00:01";
+        var admin = app.CreateApiClient(app.AdminToken);
+        var customer = await app.CreateCustomerAsync("Silent " + Guid.NewGuid());
+        var created = await admin.PostAsJsonAsync("/api/v1/connections", new
+        {
+            customerId = customer.Id, name = "silent", kind = "Dump", bucket = "silent-bucket", region = "default", endpoint = ceph.Endpoint,
+            auth = new { method = "AccessKey", accessKeyId = CephServer.AccessKey, secretAccessKey = CephServer.SecretKey },
+        });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var connectionId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        long silent, alive;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Actors.CurrentActor>().ActAsSystem();
+            var db = scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Persistence.PortalDbContext>();
+            var now = DateTimeOffset.UtcNow;
+            Portal.Core.Runs.Run Running(DateTimeOffset beat) => new()
+            {
+                ConnectionId = connectionId, CustomerId = customer.Id, Status = Portal.Core.Runs.RunStatus.Running,
+                QueuedAt = now.AddMinutes(-10), StartedAt = now.AddMinutes(-10), HeartbeatAt = beat,
+            };
+            var a = Running(now.AddMinutes(-1));
+            var b = Running(now.AddMinutes(10)); // beats "in the future": stays alive for the whole test
+            db.Runs.AddRange(a, b);
+            await db.SaveChangesAsync();
+            (silent, alive) = (a.Id, b.Id);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonElement run;
+        while ((run = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{silent}")).GetProperty("status").GetString() == "Running")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The silent run was never failed.");
+            await Task.Delay(250);
+        }
+
+        Assert.Equal("Failed", run.GetProperty("status").GetString());
+        Assert.Contains("no heartbeat", run.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Running", (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{alive}")).GetProperty("status").GetString());
     }
 
     [Fact]
@@ -153,8 +231,11 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
         while ((runs.Count < 2 || runs[^1].Status is Portal.Core.Runs.RunStatus.Queued or Portal.Core.Runs.RunStatus.Running) && DateTime.UtcNow < deadline);
 
         Assert.Equal([1, 2], runs.Select(r => r.Attempt));
-        var log = (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{first}/events")).GetProperty("items").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(first, runs[1].PreviousAttemptId);
+        var log = (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{first}/events")).GetProperty("items").EnumerateArray()
+            .Where(e => e.GetProperty("stream").ValueKind == JsonValueKind.Null).Select(e => e.GetProperty("kind").GetString()).ToList();
         Assert.Equal(["Started", "Failed", "RetryScheduled"], log);
+        Assert.Equal([first, runs[1].Id], (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{first}")).GetProperty("attempts").EnumerateArray().Select(a => a.GetInt64()));
         Assert.All(runs, r => Assert.Equal(Portal.Core.Runs.RunStatus.Failed, r.Status));
         Assert.All(runs, r => Assert.Equal(Portal.Core.Runs.RunTrigger.Manual, r.Trigger));
         await Task.Delay(2500); // retries = 1: no third attempt
@@ -194,19 +275,37 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
     {
         var (a, _) = await SetUpAsync(bucket: "runs-missing-a-" + Guid.NewGuid().ToString("N")[..8]);
         var (b, _) = await SetUpAsync(bucket: "runs-missing-b-" + Guid.NewGuid().ToString("N")[..8]);
-        var failedA = await RunNowAsync(a);
+        var failedA1 = await RunNowAsync(a);
+        await WaitForEndAsync(failedA1);
+        var failedA2 = await RunNowAsync(a);
         var failedB = await RunNowAsync(b);
-        await WaitForEndAsync(failedA);
+        await WaitForEndAsync(failedA2);
         await WaitForEndAsync(failedB);
 
         var response = await Admin.PostAsync($"/api/v1/runs/rerun-failed?connectionId={a}", null);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var started = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runs").EnumerateArray().Select(r => r.GetInt64()).ToList();
-        var rerun = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{Assert.Single(started)}");
-        Assert.Equal(failedA, rerun.GetProperty("rerunOf").GetInt64());
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var started = body.GetProperty("runs").EnumerateArray().Select(r => r.GetInt64()).ToList();
+        Assert.Equal(2, body.GetProperty("count").GetInt32());
+        var rerunOf = new List<long>();
+        foreach (var id in started) rerunOf.Add((await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{id}")).GetProperty("rerunOf").GetInt64());
+        Assert.Equal([failedA1, failedA2], rerunOf.Order());
         var ofB = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs?connectionId={b}");
         Assert.Equal(1, ofB.GetProperty("total").GetInt32());
+        // Each failure is rerun once: asking again while the reruns are queued or running starts none.
+        foreach (var id in started) await WaitForEndAsync(id);
+        var again = await (await Admin.PostAsync($"/api/v1/runs/rerun-failed?connectionId={a}", null)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, again.GetProperty("count").GetInt32()); // the two reruns failed too (the bucket is still missing): they are rerun, not the originals
+        Assert.DoesNotContain(failedA1, await RerunOfAsync(again));
+    }
+
+    private async Task<List<long>> RerunOfAsync(JsonElement rerunFailed)
+    {
+        var of = new List<long>();
+        foreach (var id in rerunFailed.GetProperty("runs").EnumerateArray())
+            of.Add((await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{id.GetInt64()}")).GetProperty("rerunOf").GetInt64());
+        return of;
     }
 
     [Fact]

@@ -11,13 +11,17 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
     {
         builder.HasOne<Connection>().WithMany().HasForeignKey(r => r.ConnectionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Run>().WithMany().HasForeignKey(r => r.RerunOfId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne<Run>().WithMany().HasForeignKey(r => r.PreviousAttemptId).OnDelete(DeleteBehavior.SetNull);
         builder.HasMany(r => r.Streams).WithOne().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany<RunEvent>().WithOne().HasForeignKey(e => e.RunId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(r => r.Error).HasMaxLength(8000);
+        builder.Property(r => r.ErrorStep).HasMaxLength(500);
         builder.Property(r => r.KeysJson);
-        // The runs list pages by time within a customer, a connection or a status.
-        builder.HasIndex(r => new { r.CustomerId, r.QueuedAt });
-        builder.HasIndex(r => new { r.ConnectionId, r.QueuedAt });
-        builder.HasIndex(r => new { r.Status, r.QueuedAt });
+        // The runs list pages newest first (by id) within a customer, a connection or a status, so each
+        // filter walks its index in order and stops after a page; the time range has its own.
+        builder.HasIndex(r => new { r.CustomerId, r.Id });
+        builder.HasIndex(r => new { r.ConnectionId, r.Id });
+        builder.HasIndex(r => new { r.Status, r.Resolved, r.Id });
+        builder.HasIndex(r => r.QueuedAt);
     }
 }

@@ -577,7 +577,14 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(8000)
                         .HasColumnType("character varying(8000)");
 
+                    b.Property<string>("ErrorStep")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("HeartbeatAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("KeysJson")
@@ -591,6 +598,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Property<int>("Parts")
                         .HasColumnType("integer");
+
+                    b.Property<long?>("PreviousAttemptId")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTimeOffset>("QueuedAt")
                         .HasColumnType("timestamp with time zone");
@@ -619,13 +629,17 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("PreviousAttemptId");
+
+                    b.HasIndex("QueuedAt");
+
                     b.HasIndex("RerunOfId");
 
-                    b.HasIndex("ConnectionId", "QueuedAt");
+                    b.HasIndex("ConnectionId", "Id");
 
-                    b.HasIndex("CustomerId", "QueuedAt");
+                    b.HasIndex("CustomerId", "Id");
 
-                    b.HasIndex("Status", "QueuedAt");
+                    b.HasIndex("Status", "Resolved", "Id");
 
                     b.ToTable("Runs");
                 });
@@ -676,6 +690,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<long>("Bytes")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -688,6 +705,12 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.Property<long>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("Total")
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
@@ -931,6 +954,11 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .HasForeignKey("ConnectionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Portal.Core.Runs.Run", null)
+                        .WithMany()
+                        .HasForeignKey("PreviousAttemptId")
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Portal.Core.Runs.Run", null)
                         .WithMany()

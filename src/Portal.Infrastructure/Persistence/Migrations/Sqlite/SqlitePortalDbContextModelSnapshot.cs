@@ -560,7 +560,14 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(8000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ErrorStep")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("HeartbeatAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("KeysJson")
@@ -573,6 +580,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Parts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PreviousAttemptId")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("QueuedAt")
@@ -602,13 +612,17 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("PreviousAttemptId");
+
+                    b.HasIndex("QueuedAt");
+
                     b.HasIndex("RerunOfId");
 
-                    b.HasIndex("ConnectionId", "QueuedAt");
+                    b.HasIndex("ConnectionId", "Id");
 
-                    b.HasIndex("CustomerId", "QueuedAt");
+                    b.HasIndex("CustomerId", "Id");
 
-                    b.HasIndex("Status", "QueuedAt");
+                    b.HasIndex("Status", "Resolved", "Id");
 
                     b.ToTable("Runs");
                 });
@@ -655,6 +669,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("Bytes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -667,6 +684,12 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("Total")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -910,6 +933,11 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasForeignKey("ConnectionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Portal.Core.Runs.Run", null)
+                        .WithMany()
+                        .HasForeignKey("PreviousAttemptId")
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Portal.Core.Runs.Run", null)
                         .WithMany()

@@ -1,0 +1,21 @@
+namespace Portal.Infrastructure.Runs;
+
+using Portal.Core.Runs;
+
+/// <summary>
+/// One run as its page shows it: the run with its streams, its connection and customer by name, the runs
+/// it links to (reruns of it, the chain of attempts it belongs to) and the log of every attempt.
+/// </summary>
+public sealed record RunDetail(
+    Run Run, string ConnectionName, string CustomerName, string ConnectionPrefix,
+    IReadOnlyList<long> Reruns, IReadOnlyList<Run> Attempts, IReadOnlyList<RunEvent> Events)
+{
+    /// <summary>The receipt a successful dump wrote (its last key), if any.</summary>
+    public string? ReceiptKey =>
+        Keys.Count > 0 && Keys[^1] is var last && last.EndsWith("receipt.json", StringComparison.Ordinal) ? last : null;
+
+    public IReadOnlyList<string> Keys { get; } = System.Text.Json.JsonSerializer.Deserialize<List<string>>(Run.KeysJson) ?? [];
+}
+
+/// <summary>A point of a connection's run history chart.</summary>
+public sealed record RunHistoryPoint(long Id, DateTimeOffset QueuedAt, RunStatus Status, double? DurationSeconds, long Bytes, long Rows);
