@@ -24,6 +24,9 @@ public sealed class PortalServer : IAsyncLifetime
     {
         // Short, so a test can watch an open circuit lose a removed role.
         App.Settings["Portal:Auth:RevalidationInterval"] = "00:00:02";
+        // Workers on, as in the embedded default: the runs console is watched while runs really run.
+        App.Settings["Portal:RunWorkers"] = "true";
+        App.Settings["Portal:Delivery:RetryDelay"] = "00:00:01";
         App.UseKestrel(0);
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');

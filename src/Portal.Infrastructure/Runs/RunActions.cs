@@ -74,7 +74,8 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
     {
         var runs = db.Runs.AsQueryable();
         if (q.Status is { } status) runs = runs.Where(r => r.Status == status);
-        if (q.NeedsAttention) runs = runs.Where(r => r.Status == RunStatus.Failed && !r.Resolved);
+        // A failure needs attention until a later success resolves it; an attempt that was retried is represented by its retry.
+        if (q.NeedsAttention) runs = runs.Where(r => r.Status == RunStatus.Failed && !r.Resolved && !db.Runs.Any(x => x.PreviousAttemptId == r.Id));
         if (q.ConnectionId is { } connection) runs = runs.Where(r => r.ConnectionId == connection);
         if (q.CustomerId is { } customer) runs = runs.Where(r => r.CustomerId == customer);
         if (q.Kind is { } kind) runs = runs.Where(r => r.Kind == kind);
@@ -162,8 +163,8 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
 
     private static IQueryable<Run> Rerunnable(PortalDbContext db, RunQuery q) =>
         Filter(db, q with { Status = RunStatus.Failed, NeedsAttention = true })
-            // A failure already rerun, or retried as a later attempt, is represented by that run.
-            .Where(r => !db.Runs.Any(x => x.RerunOfId == r.Id || x.PreviousAttemptId == r.Id));
+            // A failure already rerun is represented by its rerun (a retried one is left out by the needs-attention filter).
+            .Where(r => !db.Runs.Any(x => x.RerunOfId == r.Id));
 
     /// <summary>Asks a running run to stop (Quartz interrupt: the job's token is cancelled, uploads are aborted).</summary>
     public async Task<string?> CancelAsync(long id, CancellationToken ct)
