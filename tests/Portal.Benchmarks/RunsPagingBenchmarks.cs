@@ -158,9 +158,20 @@ public class RunsPagingBenchmarks : IDisposable
         return ids.Count;
     }
 
-    private sealed class Factory(Guid? customer) : IDbContextFactory<PortalDbContext>
+    /// <summary>Prints the SQL of the portal's queries (<c>dotnet run -c Release -- runs-sql</c>), to read their plans.</summary>
+    public static async Task<int> PrintSqlAsync()
     {
-        private readonly DbContextOptions<SqlitePortalDbContext> _options = new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite($"Data Source={DbPath}").Options;
+        if (!File.Exists(DbPath)) Seed();
+        var actions = new RunActions(new Factory(null, log: true), null!, null!, null!);
+        for (var i = 0; i < 3; i++) await actions.ListAsync(new RunQuery(NeedsAttention: true), default);
+        return 0;
+    }
+
+    private sealed class Factory(Guid? customer, bool log = false) : IDbContextFactory<PortalDbContext>
+    {
+        private readonly DbContextOptions<SqlitePortalDbContext> _options = log
+            ? new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite($"Data Source={DbPath}").LogTo(Console.WriteLine, Microsoft.Extensions.Logging.LogLevel.Information).Options
+            : new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite($"Data Source={DbPath}").Options;
 
         public PortalDbContext CreateDbContext() => new SqlitePortalDbContext(_options, customer is null ? SystemActor() : new CurrentActor(new FixedPrincipal(customer)));
     }

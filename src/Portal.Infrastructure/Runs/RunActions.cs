@@ -73,6 +73,9 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
     private static IQueryable<Run> Filter(PortalDbContext db, RunQuery q)
     {
         var runs = db.Runs.AsQueryable();
+        // The tenant filter says "sees all OR this customer", which no index serves; said again plainly,
+        // a customer's page walks the (CustomerId, Id) index.
+        if (!db.SeesAllCustomers && db.VisibleCustomerId is { } visible) runs = runs.Where(r => r.CustomerId == visible);
         if (q.Status is { } status) runs = runs.Where(r => r.Status == status);
         // A failure needs attention until a later success resolves it; an attempt that was retried is represented by its retry.
         if (q.NeedsAttention) runs = runs.Where(r => r.Status == RunStatus.Failed && !r.Resolved && !db.Runs.Any(x => x.PreviousAttemptId == r.Id));

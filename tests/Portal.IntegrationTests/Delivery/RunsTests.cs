@@ -389,6 +389,30 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
         Assert.Equal(0, (await customer.GetFromJsonAsync<JsonElement>("/api/v1/runs")).GetProperty("total").GetInt32());
         Assert.Equal(HttpStatusCode.NotFound, (await customer.GetAsync($"/api/v1/runs/{failed}/events")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await Admin.GetAsync("/api/v1/runs?status=Exploded")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await customer.PostAsync($"/api/v1/connections/{connectionId}/runs", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await customer.PostAsync("/api/v1/runs/rerun-failed", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await customer.PostAsync($"/api/v1/connections/{connectionId}/resume", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await cs.PostAsync($"/api/v1/runs/{failed}/rerun", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.CreateApiClient(null).GetAsync("/api/v1/runs")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.CreateApiClient(null).PostAsync($"/api/v1/connections/{connectionId}/pause", null)).StatusCode);
+
+        // Customer success may run a connection now; every action is audited with its user.
+        var byCs = await cs.PostAsync($"/api/v1/connections/{connectionId}/runs", null);
+        Assert.Equal(HttpStatusCode.Accepted, byCs.StatusCode);
+        var rerun = (await (await Admin.PostAsync($"/api/v1/runs/{failed}/rerun", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin.PostAsync($"/api/v1/connections/{connectionId}/pause", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin.PostAsync($"/api/v1/connections/{connectionId}/resume", null)).StatusCode);
+        await WaitForEndAsync(rerun);
+        await using var scope = _app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Actors.CurrentActor>().ActAsSystem();
+        var db = scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Persistence.PortalDbContext>();
+        var audit = await db.AuditEntries.AsNoTracking().Where(e => e.At > DateTimeOffset.UtcNow.AddMinutes(-5)).OrderBy(e => e.Id)
+            .Select(e => new { e.Action, e.EntityId, e.UserId, e.Actor }).ToListAsync();
+        var started = (await byCs.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains(audit, e => e.Action == "RunStarted" && e.EntityId == started && e.UserId != null);
+        Assert.Contains(audit, e => e.Action == "RunRerun" && e.EntityId == failed.ToString(System.Globalization.CultureInfo.InvariantCulture) && e.UserId != null);
+        Assert.Contains(audit, e => e.Action == "ConnectionPaused" && e.EntityId == connectionId.ToString() && e.UserId != null);
+        Assert.Contains(audit, e => e.Action == "ConnectionResumed" && e.EntityId == connectionId.ToString() && e.UserId != null);
     }
 
     [Fact]

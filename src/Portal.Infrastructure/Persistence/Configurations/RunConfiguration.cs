@@ -21,7 +21,7 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         // filter walks its index in order and stops after a page; the time range has its own.
         builder.HasIndex(r => new { r.CustomerId, r.Id });
         builder.HasIndex(r => new { r.ConnectionId, r.Id });
-        builder.HasIndex(r => new { r.Status, r.Resolved, r.Id });
+        builder.HasIndex(r => new { r.Status, r.Id, r.Resolved }); // Resolved last: ordered by id within a status, counted from the index alone
         builder.HasIndex(r => r.QueuedAt);
     }
 }

@@ -639,7 +639,7 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasIndex("CustomerId", "Id");
 
-                    b.HasIndex("Status", "Resolved", "Id");
+                    b.HasIndex("Status", "Id", "Resolved");
 
                     b.ToTable("Runs");
                 });

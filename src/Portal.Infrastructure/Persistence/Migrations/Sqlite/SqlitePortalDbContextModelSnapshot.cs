@@ -622,7 +622,7 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasIndex("CustomerId", "Id");
 
-                    b.HasIndex("Status", "Resolved", "Id");
+                    b.HasIndex("Status", "Id", "Resolved");
 
                     b.ToTable("Runs");
                 });

@@ -81,9 +81,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                 column: "QueuedAt");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Runs_Status_Resolved_Id",
+                name: "IX_Runs_Status_Id_Resolved",
                 table: "Runs",
-                columns: new[] { "Status", "Resolved", "Id" });
+                columns: new[] { "Status", "Id", "Resolved" });
 
             migrationBuilder.AddForeignKey(
                 name: "FK_Runs_Runs_PreviousAttemptId",
@@ -118,7 +118,7 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                 table: "Runs");
 
             migrationBuilder.DropIndex(
-                name: "IX_Runs_Status_Resolved_Id",
+                name: "IX_Runs_Status_Id_Resolved",
                 table: "Runs");
 
             migrationBuilder.DropColumn(

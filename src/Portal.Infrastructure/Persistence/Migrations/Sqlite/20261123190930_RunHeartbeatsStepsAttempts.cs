@@ -80,9 +80,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                 column: "QueuedAt");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Runs_Status_Resolved_Id",
+                name: "IX_Runs_Status_Id_Resolved",
                 table: "Runs",
-                columns: new[] { "Status", "Resolved", "Id" });
+                columns: new[] { "Status", "Id", "Resolved" });
 
             migrationBuilder.AddForeignKey(
                 name: "FK_Runs_Runs_PreviousAttemptId",
@@ -117,7 +117,7 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                 table: "Runs");
 
             migrationBuilder.DropIndex(
-                name: "IX_Runs_Status_Resolved_Id",
+                name: "IX_Runs_Status_Id_Resolved",
                 table: "Runs");
 
             migrationBuilder.DropColumn(
