@@ -406,7 +406,8 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
         await using var scope = _app.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Actors.CurrentActor>().ActAsSystem();
         var db = scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Persistence.PortalDbContext>();
-        var audit = await db.AuditEntries.AsNoTracking().Where(e => e.At > DateTimeOffset.UtcNow.AddMinutes(-5)).OrderBy(e => e.Id)
+        var since = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var audit = await db.AuditEntries.AsNoTracking().Where(e => e.At > since).OrderBy(e => e.Id)
             .Select(e => new { e.Action, e.EntityId, e.UserId, e.Actor }).ToListAsync();
         var started = (await byCs.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
         Assert.Contains(audit, e => e.Action == "RunStarted" && e.EntityId == started && e.UserId != null);
