@@ -63,6 +63,8 @@ internal static class ParquetPreview
     {
         DecimalDataField d => $"decimal({d.Precision},{d.Scale})",
         DateTimeDataField t => $"timestamp{(t.Unit is { } u ? $"({u.ToString().ToLowerInvariant()})" : "")}",
+        _ when f.ClrType == typeof(ReadOnlyMemory<char>) => "string",
+        _ when f.ClrType == typeof(ReadOnlyMemory<byte>) => "binary",
         _ => (Nullable.GetUnderlyingType(f.ClrType) ?? f.ClrType).Name.ToLowerInvariant() switch
         {
             "int64" => "int64",

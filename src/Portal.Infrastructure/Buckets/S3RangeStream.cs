@@ -5,16 +5,17 @@ using Amazon.S3.Model;
 
 /// <summary>
 /// A seekable, read-only view of an S3 object made of ranged GETs, for readers that need random access
-/// (a parquet footer sits at the end of the file). Reads are served from one window of at least
-/// <see cref="BlockSize"/> bytes; a read near the end fetches the whole tail, so a footer costs one request.
-/// Fetching more than <c>maxBytes</c> in all throws <see cref="PreviewLimitException"/> instead.
+/// (a parquet footer sits at the end of the file). Fetched blocks (1 MiB, or 64 KiB near the end, where
+/// footers are) are kept in a few windows, so a reader that goes back to the head or the footer does not
+/// fetch them again. Fetching more than <c>maxBytes</c> in all throws <see cref="PreviewLimitException"/> instead.
 /// </summary>
 public sealed class S3RangeStream(IAmazonS3 s3, string bucket, string key, long length, long maxBytes) : Stream
 {
     public const int BlockSize = 1024 * 1024;
+    public const int TailSize = 64 * 1024;
+    private const int Windows = 4;
 
-    private byte[] _window = [];
-    private long _windowStart;
+    private readonly List<(long Start, byte[] Bytes)> _windows = [];
     private long _position;
 
     /// <summary>Bytes fetched from S3 so far.</summary>
@@ -41,11 +42,11 @@ public sealed class S3RangeStream(IAmazonS3 s3, string bucket, string key, long 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_position >= length || buffer.Length == 0) return 0;
-        if (_position < _windowStart || _position >= _windowStart + _window.Length)
-            await FetchAsync(_position, buffer.Length, cancellationToken);
-        var offset = (int)(_position - _windowStart);
-        var count = Math.Min(buffer.Length, _window.Length - offset);
-        _window.AsMemory(offset, count).CopyTo(buffer);
+        var window = _windows.FindLast(w => _position >= w.Start && _position < w.Start + w.Bytes.Length);
+        if (window.Bytes is null) window = await FetchAsync(_position, buffer.Length, cancellationToken);
+        var offset = (int)(_position - window.Start);
+        var count = Math.Min(buffer.Length, window.Bytes.Length - offset);
+        window.Bytes.AsMemory(offset, count).CopyTo(buffer);
         _position += count;
         return count;
     }
@@ -57,19 +58,25 @@ public sealed class S3RangeStream(IAmazonS3 s3, string bucket, string key, long 
     public override int Read(byte[] buffer, int offset, int count) =>
         ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    private async Task FetchAsync(long from, int wanted, CancellationToken cancellationToken)
+    private async Task<(long Start, byte[] Bytes)> FetchAsync(long from, int wanted, CancellationToken cancellationToken)
     {
-        var size = Math.Max(wanted, BlockSize);
+        // Near the end (a footer) a small block does; elsewhere a larger one saves requests, but never more
+        // than half of what is left of the limit, so a read of the file's head leaves room for its footer.
+        var left = Math.Max(0, maxBytes - BytesFetched);
+        var block = (int)(length - from <= TailSize ? Math.Min(TailSize, left) : Math.Min(BlockSize, left / 2));
+        var size = Math.Max(wanted, block);
         var tail = length - from <= size;
         var start = tail ? Math.Max(0, length - size) : from;
         var end = tail ? length - 1 : from + size - 1;
         var bytes = end - start + 1;
         if (BytesFetched + bytes > maxBytes) throw new PreviewLimitException(maxBytes);
         using var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, ByteRange = new ByteRange(start, end) }, cancellationToken);
-        var window = new byte[bytes];
-        await response.ResponseStream.ReadExactlyAsync(window, cancellationToken);
+        var window = (start, new byte[bytes]);
+        await response.ResponseStream.ReadExactlyAsync(window.Item2, cancellationToken);
         BytesFetched += bytes;
-        (_window, _windowStart) = (window, start);
+        if (_windows.Count == Windows) _windows.RemoveAt(0);
+        _windows.Add(window);
+        return window;
     }
 
     public override void Flush()
