@@ -6,7 +6,7 @@ using Portal.Core.Buckets;
 using Portal.Core.Connections;
 
 /// <summary>A schedule of an artifact sync as its bucket shows it: the pointer, and the months its dated archive holds.</summary>
-public sealed record ArtifactSchedule(string Name, string Root, ArtifactPointer? Pointer, string? Problem, IReadOnlyList<string> Months);
+public sealed record ScheduleArtifacts(string Name, string Root, ArtifactPointer? Pointer, string? Problem, IReadOnlyList<string> Months);
 
 /// <summary>One day of a schedule's archive and the runs archived that day.</summary>
 public sealed record ArchiveDay(DateOnly Date, IReadOnlyList<ArchiveRun> Runs);
@@ -21,13 +21,13 @@ public sealed class ArtifactBrowser(BucketClients clients)
     private const long MaxPointerBytes = 4L * 1024 * 1024;
 
     /// <summary>The connection's schedules and any other schedule found under <c>bolt/run/</c>.</summary>
-    public async Task<IReadOnlyList<ArtifactSchedule>> SchedulesAsync(Connection connection, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ScheduleArtifacts>> SchedulesAsync(Connection connection, CancellationToken cancellationToken)
     {
         using var s3 = await clients.CreateAsync(connection, cancellationToken);
         var runRoot = Portal.Core.KeyTemplates.PathPrefix.Join(connection.Prefix, "bolt/run/");
         var found = (await SmallObjects.FoldersAsync(s3, connection, runRoot, cancellationToken)).Select(BucketPaths.Name).Select(n => n.TrimEnd('/'));
         var names = connection.Schedules.Select(s => s.Name).Concat(found).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var schedules = new List<ArtifactSchedule>();
+        var schedules = new List<ScheduleArtifacts>();
         foreach (var name in names)
         {
             var root = Root(connection, name);
@@ -51,7 +51,7 @@ public sealed class ArtifactBrowser(BucketClients clients)
                 foreach (var month in (await SmallObjects.FoldersAsync(s3, connection, year, cancellationToken)).Where(IsNumber).OrderDescending(StringComparer.Ordinal))
                     months.Add($"{BucketPaths.Name(year).TrimEnd('/')}-{BucketPaths.Name(month).TrimEnd('/')}");
             }
-            schedules.Add(new ArtifactSchedule(name, root, pointer, problem, months));
+            schedules.Add(new ScheduleArtifacts(name, root, pointer, problem, months));
         }
         return schedules;
     }
