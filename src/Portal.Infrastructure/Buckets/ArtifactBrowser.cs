@@ -30,7 +30,8 @@ public sealed class ArtifactBrowser(BucketClients clients)
         var schedules = new List<ScheduleArtifacts>();
         foreach (var name in names)
         {
-            var root = Root(connection, name);
+            // A folder under bolt/run/ whose name could be read as a path step is not a schedule.
+            if (TryRoot(connection, name) is not { } root) continue;
             ArtifactPointer? pointer = null;
             string? problem = null;
             try
@@ -74,11 +75,10 @@ public sealed class ArtifactBrowser(BucketClients clients)
         return days;
     }
 
-    private static string Root(Connection connection, string schedule)
-    {
-        var root = schedule.Contains('/', StringComparison.Ordinal) || schedule.Length == 0 ? null : BucketPaths.Folder(connection.Prefix, ArtifactLayout.ScheduleRoot(connection.Prefix, schedule));
-        return root ?? throw BucketBrowser.Outside(schedule);
-    }
+    private static string Root(Connection connection, string schedule) => TryRoot(connection, schedule) ?? throw BucketBrowser.Outside(schedule);
+
+    private static string? TryRoot(Connection connection, string schedule) =>
+        schedule.Contains('/', StringComparison.Ordinal) || schedule.Length == 0 ? null : BucketPaths.Folder(connection.Prefix, ArtifactLayout.ScheduleRoot(connection.Prefix, schedule));
 
     private static bool IsNumber(string folder) => BucketPaths.Name(folder).TrimEnd('/').All(char.IsAsciiDigit);
 }
