@@ -1,5 +1,7 @@
 namespace Portal.Infrastructure.Buckets;
 
+using Amazon.Runtime;
+using Amazon.Runtime.Endpoints;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
@@ -70,20 +72,36 @@ public sealed class BucketBrowser(BucketClients clients, IOptions<BucketOptions>
         var lifetime = expiry ?? options.Value.PresignExpiry;
         var details = await DetailsAsync(connection, key, cancellationToken);
         using var s3 = await clients.CreateAsync(connection, cancellationToken, credentialsValidFor: lifetime);
-        var expires = clock.GetUtcNow().Add(lifetime);
         var request = new GetPreSignedUrlRequest
         {
             BucketName = connection.Bucket,
             Key = details.Key,
             Verb = HttpVerb.GET,
-            Expires = expires.UtcDateTime,
+            Expires = clock.GetUtcNow().Add(lifetime).UtcDateTime,
             // The SDK signs https unless told otherwise; an S3-compatible store may answer on http only.
             Protocol = connection.Endpoint?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
         };
+        // The SDK turns Expires into X-Amz-Expires seconds from its skew-corrected clock for the endpoint (which
+        // follows the server's Date header, so it may be a second off ours): measured from that clock, the link
+        // gets exactly the lifetime (900 seconds for 15 minutes).
+        var endpoint = s3.Config.DetermineServiceOperationEndpoint(new ServiceOperationEndpointParameters(request));
+        request.Expires = CorrectClockSkew.GetCorrectedUtcNowForEndpoint(endpoint.URL).Add(lifetime);
         request.ResponseHeaderOverrides.ContentDisposition = $"attachment; filename=\"{AsciiName(BucketPaths.Name(details.Key))}\"";
         var url = await s3.GetPreSignedURLAsync(request);
+        var expires = ExpiryOf(url) ?? clock.GetUtcNow().Add(lifetime);
         logger.LogInformation("Download link for {Key} of connection {Connection}, valid until {Expires}", details.Key, connection.Id, expires);
         return new PresignedLink(url, expires);
+    }
+
+    /// <summary>When a SigV4 presigned URL stops working, as the URL itself says (X-Amz-Date + X-Amz-Expires).</summary>
+    internal static DateTimeOffset? ExpiryOf(string url)
+    {
+        var query = System.Web.HttpUtility.ParseQueryString(new Uri(url).Query);
+        return DateTimeOffset.TryParseExact(query["X-Amz-Date"], "yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture,
+                   System.Globalization.DateTimeStyles.AssumeUniversal, out var signed)
+               && int.TryParse(query["X-Amz-Expires"], System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? signed.AddSeconds(seconds)
+            : null;
     }
 
     internal static KeyNotFoundException Outside(string? what) => new($"'{what}' is not under this connection's prefix.");
