@@ -52,6 +52,13 @@ public static class DependencyInjection
         services.AddOptions<Artifacts.ArtifactOptions>().Bind(builder.Configuration.GetSection(Artifacts.ArtifactOptions.Section));
         services.AddSingleton<Artifacts.ArtifactFolders>();
         services.AddSingleton<Artifacts.ArtifactSyncer>();
+        services.AddOptions<Buckets.BucketOptions>().Bind(builder.Configuration.GetSection(Buckets.BucketOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Buckets.BucketClients>();
+        services.AddSingleton<Buckets.BucketBrowser>();
+        services.AddSingleton<Buckets.ObjectPreviewer>();
+        services.AddScoped<Buckets.ReceiptReader>();
+        services.AddScoped<Buckets.ReceiptVerifier>();
+        services.AddSingleton<Buckets.ArtifactBrowser>();
         return builder;
     }
 

@@ -146,8 +146,8 @@ public sealed class DeliveryRunner(
         }
     }
 
-    private async Task<IAmazonS3> ClientAsync(Connection connection, CancellationToken cancellationToken) =>
-        clients.Create(S3Endpoint.Of(connection), await credentials.GetAsync(connection, cancellationToken), options.Value.RequestTimeout, options.Value.MaxErrorRetry);
+    private Task<IAmazonS3> ClientAsync(Connection connection, CancellationToken cancellationToken) =>
+        clients.CreateForAsync(connection, credentials, cancellationToken, options.Value.RequestTimeout, options.Value.MaxErrorRetry);
 
     private async Task<StreamOutcome> DeliverStreamAsync(
         Connection connection, Source source, ConnectionStream stream, DeliveryRequest run, IAmazonS3 s3, KeyTemplate template,

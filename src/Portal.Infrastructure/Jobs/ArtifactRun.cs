@@ -24,7 +24,7 @@ public sealed class ArtifactRun(ArtifactSyncer syncer, ArtifactFolders folders, 
         foreach (var c in commands)
             if (folders.Problem(c.Folder) is { } problem) throw new InvalidOperationException(problem);
         var specs = commands.Select(c => new ArtifactCommandSpec(c.CommandId, c.Command, ArtifactFolders.Resolve(Path.IsPathRooted(c.Folder) ? c.Folder : Path.Combine(folders.Root, c.Folder)))).ToList();
-        using var s3 = clients.Create(S3Endpoint.Of(connection), await credentials.GetAsync(connection, ct));
+        using var s3 = await clients.CreateForAsync(connection, credentials, ct);
         ArtifactSyncResult result;
         await using (var progress = new ProgressSaver(recorder, run.Id))
         {

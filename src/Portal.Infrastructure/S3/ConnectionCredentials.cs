@@ -22,9 +22,13 @@ public sealed class ConnectionCredentials(ISecretProtector secrets, IOptions<Aws
 
     private readonly ConcurrentDictionary<string, Lazy<Task<Cached>>> _cache = new(StringComparer.Ordinal);
 
-    /// <summary>Credentials to sign S3 requests with (cached for roles).</summary>
-    public async Task<AWSCredentials> GetAsync(Connection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// Credentials to sign S3 requests with (cached for roles). <paramref name="validFor"/> asks for role
+    /// credentials that stay valid at least that long (a presigned URL dies with the credentials that signed it).
+    /// </summary>
+    public async Task<AWSCredentials> GetAsync(Connection connection, CancellationToken cancellationToken, TimeSpan? validFor = null)
     {
+        var margin = validFor is { } v && v > RefreshBeforeExpiry ? v : RefreshBeforeExpiry;
         if (connection.AuthMethod == AuthMethod.AccessKey) return AccessKey(connection);
         var key = CacheKey(connection);
         while (true)
@@ -44,7 +48,7 @@ public sealed class ConnectionCredentials(ISecretProtector secrets, IOptions<Aws
             }
             // Credentials this call just fetched are used even if short-lived; older ones are refreshed
             // five minutes before expiry. Only the first caller to notice replaces the entry.
-            if (ReferenceEquals(entry, created) || cached.Expires - RefreshBeforeExpiry > clock.GetUtcNow()) return cached.Credentials;
+            if (ReferenceEquals(entry, created) || cached.Expires - margin > clock.GetUtcNow()) return cached.Credentials;
             _cache.TryRemove(new KeyValuePair<string, Lazy<Task<Cached>>>(key, entry));
         }
     }

@@ -3,6 +3,7 @@ namespace Portal.Infrastructure.S3;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
+using Portal.Core.Connections;
 
 /// <summary>Builds S3 clients configured for an endpoint; one place decides retries, checksums and addressing.</summary>
 public sealed class S3ClientFactory
@@ -32,4 +33,14 @@ public sealed class S3ClientFactory
         }
         return new AmazonS3Client(credentials, config);
     }
+
+    /// <summary>
+    /// A client for a connection's bucket signing with the connection's own credentials (role credentials
+    /// come from the cache, valid for at least <paramref name="credentialsValidFor"/> more). Deliveries,
+    /// artifact syncs and the bucket browser all reach a bucket this way.
+    /// </summary>
+    public async Task<IAmazonS3> CreateForAsync(
+        Connection connection, ConnectionCredentials credentials, CancellationToken cancellationToken,
+        TimeSpan? timeout = null, int maxErrorRetry = 4, TimeSpan? credentialsValidFor = null) =>
+        Create(S3Endpoint.Of(connection), await credentials.GetAsync(connection, cancellationToken, credentialsValidFor), timeout, maxErrorRetry);
 }

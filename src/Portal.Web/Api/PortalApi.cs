@@ -20,5 +20,6 @@ internal static class PortalApi
         api.MapSourcesApi();
         api.MapConnectionsApi();
         api.MapRunsApi();
+        api.MapBucketsApi();
     }
 }

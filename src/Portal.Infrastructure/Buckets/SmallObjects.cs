@@ -1,0 +1,39 @@
+namespace Portal.Infrastructure.Buckets;
+
+using Portal.Core.Formats;
+using System.Text;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Portal.Core.Buckets;
+using Portal.Core.Connections;
+
+/// <summary>Reads of small JSON documents (receipts, pointers) with a size cap, and folder listings.</summary>
+internal static class SmallObjects
+{
+    public static async Task<string> ReadTextAsync(IAmazonS3 s3, Connection connection, string key, long maxBytes, CancellationToken ct)
+    {
+        using var response = await BucketClients.CallAsync(connection, $"reading {key}", () => s3.GetObjectAsync(connection.Bucket, key, ct));
+        if (response.ContentLength > maxBytes)
+            throw new BucketException($"{key} is {ByteSizes.Human(response.ContentLength)}; the portal reads at most {ByteSizes.Human(maxBytes)} of it.");
+        using var reader = new StreamReader(response.ResponseStream, Encoding.UTF8);
+        return await reader.ReadToEndAsync(ct);
+    }
+
+    /// <summary>Every sub-folder directly under a folder (paged; folders of a date archive are few).</summary>
+    public static async Task<List<string>> FoldersAsync(IAmazonS3 s3, Connection connection, string folder, CancellationToken ct)
+    {
+        var folders = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await BucketClients.CallAsync(connection, $"listing {folder}", () => s3.ListObjectsV2Async(new ListObjectsV2Request
+            {
+                BucketName = connection.Bucket, Prefix = folder, Delimiter = "/", ContinuationToken = token, MaxKeys = BucketBrowser.PageSize,
+            }, ct));
+            folders.AddRange(page.CommonPrefixes ?? []);
+            token = page.IsTruncated == true ? page.NextContinuationToken : null;
+        }
+        while (token is not null);
+        return folders;
+    }
+}
