@@ -65,9 +65,10 @@ public sealed class PartRoller(
             await _upload.AbortAsync(limit.Token).WaitAsync(timeout);
             return null;
         }
-        catch (Exception) when (_upload.UploadId is not null)
+        catch (Exception)
         {
-            return (_upload.Key, _upload.UploadId);
+            // Never throws: the run's own error is what gets reported; an upload left open is aborted later.
+            return _upload.UploadId is { } id ? (_upload.Key, id) : null;
         }
     }
 

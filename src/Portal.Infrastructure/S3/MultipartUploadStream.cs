@@ -174,11 +174,35 @@ public sealed class MultipartUploadStream : Stream
             try { await _inFlight.WaitAsync(cancellationToken); } catch (Exception) { /* the part failed or hangs; the upload is aborted below */ }
             _inFlight = null;
         }
-        if (_uploadId is null && _initiating is not null)
+        if (_uploadId is null && _initiating is { } initiating)
         {
-            try { _uploadId = (await _initiating.WaitAsync(cancellationToken)).UploadId; } catch (AmazonS3Exception) { /* never started */ }
+            try
+            {
+                _uploadId = (await initiating.WaitAsync(cancellationToken)).UploadId;
+            }
+            catch (Exception)
+            {
+                // Refused or timed out: no upload was started. Still unanswered: it is aborted if the server ever answers
+                // (and otherwise by the next run's orphan sweep or the bucket's lifecycle rule).
+                if (!initiating.IsCompleted) _ = AbortWhenStartedAsync(initiating);
+                return;
+            }
         }
         if (_uploadId is not null) await _s3.AbortMultipartUploadAsync(_bucket, _key, _uploadId, cancellationToken);
+    }
+
+    private async Task AbortWhenStartedAsync(Task<InitiateMultipartUploadResponse> initiating)
+    {
+        try
+        {
+            var id = (await initiating).UploadId;
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await _s3.AbortMultipartUploadAsync(_bucket, _key, id, limit.Token);
+        }
+        catch (Exception)
+        {
+            // Best effort; the client may be gone by now.
+        }
     }
 
     protected override void Dispose(bool disposing)

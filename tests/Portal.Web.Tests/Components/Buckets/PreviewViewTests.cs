@@ -17,7 +17,7 @@ public sealed class PreviewViewTests : MudComponentTest
 
         Assert.Equal(["id", "name"], cut.FindAll("[data-testid=preview-table] th").Select(th => th.TextContent));
         Assert.Equal(["1", "AC/DC", "2", "null"], cut.FindAll("[data-testid=preview-table] td").Select(td => td.TextContent));
-        Assert.Equal("Ndjson · first 2 rows, decompressed from gzip (64 KiB of 9.5 MiB read)", cut.Find("[data-testid=preview-caption]").TextContent.Trim());
+        Assert.Equal("Ndjson · first 2 rows, decompressed from gzip (64 KiB of 9.54 MiB read)", cut.Find("[data-testid=preview-caption]").TextContent.Trim());
     }
 
     [Fact]
