@@ -4,7 +4,7 @@ namespace Portal.Infrastructure.Delivery;
 public sealed record DeliveryRequest(long RunId, string ConnectionRunId, DateTimeOffset LoadTime);
 
 /// <summary>Progress of a stream while it runs.</summary>
-public sealed record StreamProgress(string Name, long Rows, int Parts, long Bytes);
+public sealed record StreamProgress(string Name, long Rows, int Parts, long Bytes, long? Total = null);
 
 /// <summary>What a stream delivered, and the cursor mark to save if the whole run succeeds.</summary>
 public sealed record StreamOutcome(string Name, long Rows, IReadOnlyList<DeliveredFile> Files, string? SchemaKey, string? NewMark)

@@ -180,6 +180,18 @@ public sealed class DeliveryRunner(
             newMark = await reader.MaxCursorAsync(stream.Table, cursorColumn, ct) ?? mark;
             range = new CursorRange(cursorColumn, mark, newMark ?? "");
         }
+        at($"counting the rows of {stream.Table}");
+        long? total = null;
+        try
+        {
+            total = await reader.EstimateRowsAsync(stream.Table, range, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Only the progress bar needs it.
+            logger.LogDebug(e, "Could not count the rows of {Table}", stream.Table);
+        }
+        progress(new StreamProgress(stream.Name, 0, 0, 0, total));
         var values = new KeyValues(run.LoadTime, CursorTime(mark, stream.CursorColumn, run.LoadTime), stream.Id.ToString(), stream.Name,
             connection.Id.ToString(), run.ConnectionRunId, Guid.NewGuid().ToString(), 0, extension);
         var roller = new PartRoller(s3, connection.Bucket, connection.KmsKeyArn, template, values, prefix, columns,
@@ -208,14 +220,14 @@ public sealed class DeliveryRunner(
                 if (++sinceReport == 10_000)
                 {
                     sinceReport = 0;
-                    progress(new StreamProgress(stream.Name, roller.Rows, roller.Files.Count + 1, roller.Bytes));
+                    progress(new StreamProgress(stream.Name, roller.Rows, roller.Files.Count + 1, roller.Bytes, total));
                 }
             }
         }
         at($"completing part {roller.Files.Count + 1}");
         await roller.CompleteAsync(ct);
         LogParts();
-        progress(new StreamProgress(stream.Name, roller.Rows, roller.Files.Count, roller.Bytes));
+        progress(new StreamProgress(stream.Name, roller.Rows, roller.Files.Count, roller.Bytes, total));
 
         string? schemaKey = null;
         if (connection.Kind == DeliveryKind.Dump)

@@ -50,12 +50,13 @@ public sealed class ProgressSaver : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops saving and writes the log lines still waiting; the run's final numbers are written by whoever records its end.</summary>
+    /// <summary>Stops saving and writes what is still waiting; the run's final numbers are written by whoever records its end.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!_stop.IsCancellationRequested) await _stop.CancelAsync();
         await _loop;
         _stop.Dispose();
-        if (!_notes.IsEmpty) await _recorder.SaveProgressAsync(_runId, [], DrainNotes(), CancellationToken.None);
+        // A run shorter than a tick still leaves its log and last progress (row totals among it).
+        if (!_notes.IsEmpty || !_latest.IsEmpty) await _recorder.SaveProgressAsync(_runId, _latest.Values.ToList(), DrainNotes(), CancellationToken.None);
     }
 }

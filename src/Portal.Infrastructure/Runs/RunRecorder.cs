@@ -65,6 +65,7 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
             var stream = run.Streams.FirstOrDefault(s => s.Name == p.Name);
             if (stream is null) continue;
             (stream.Rows, stream.Parts, stream.Bytes) = (p.Rows, p.Parts, p.Bytes);
+            stream.Total = p.Total ?? stream.Total;
             stream.StartedAt ??= now;
         }
         foreach (var note in notes)

@@ -14,6 +14,12 @@ public interface ISourceReader : IAsyncDisposable
 
     /// <summary>The largest value of a cursor column now (the upper bound of a run), as text; null for an empty table.</summary>
     Task<string?> MaxCursorAsync(string table, string column, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// About how many rows <see cref="ReadAsync"/> will read, for a progress bar; null when it cannot be
+    /// told cheaply. Exact where counting is cheap (SQLite), the planner's estimate elsewhere.
+    /// </summary>
+    Task<long?> EstimateRowsAsync(string table, CursorRange? range, CancellationToken cancellationToken);
 }
 
 /// <summary>The rows a run reads: cursor values after the last mark, up to the mark taken when the run started.</summary>

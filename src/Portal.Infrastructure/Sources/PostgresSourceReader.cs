@@ -73,6 +73,16 @@ public sealed class PostgresSourceReader(string connectionString) : ISourceReade
         return value as string;
     }
 
+    /// <summary>A whole table: the planner's row estimate (no scan); a cursor range: not told (counting could take as long as reading).</summary>
+    public async Task<long?> EstimateRowsAsync(string table, CursorRange? range, CancellationToken cancellationToken)
+    {
+        if (range is not null) return null;
+        await using var command = _source.CreateCommand("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = QuoteTable(table) });
+        // -1 until the table was first analysed.
+        return await command.ExecuteScalarAsync(cancellationToken) is long n and >= 0 ? n : null;
+    }
+
     private static ColumnKind KindOf(string type) => type switch
     {
         "smallint" or "integer" or "bigint" => ColumnKind.Integer,

@@ -51,13 +51,8 @@ public sealed class SqliteSourceReader : ISourceReader
     {
         var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {string.Join(", ", columns.Select(c => Quote(c.Name)))} FROM {Quote(table)}";
-        if (range is not null)
-        {
-            command.CommandText += $" WHERE {Quote(range.Column)} <= $upTo" + (range.After is null ? "" : $" AND {Quote(range.Column)} > $after") + $" ORDER BY {Quote(range.Column)}";
-            command.Parameters.AddWithValue("$upTo", range.UpTo);
-            if (range.After is not null) command.Parameters.AddWithValue("$after", range.After);
-        }
+        command.CommandText = $"SELECT {string.Join(", ", columns.Select(c => Quote(c.Name)))} FROM {Quote(table)}" + Where(command, range);
+        if (range is not null) command.CommandText += $" ORDER BY {Quote(range.Column)}";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -74,6 +69,23 @@ public sealed class SqliteSourceReader : ISourceReader
         command.CommandText = $"SELECT MAX({Quote(column)}) FROM {Quote(table)}";
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is null or DBNull ? null : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<long?> EstimateRowsAsync(string table, CursorRange? range, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {Quote(table)}" + Where(command, range);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    // The rows of a run: after the last mark, up to the mark taken at its start.
+    private static string Where(SqliteCommand command, CursorRange? range)
+    {
+        if (range is null) return "";
+        command.Parameters.AddWithValue("$upTo", range.UpTo);
+        if (range.After is not null) command.Parameters.AddWithValue("$after", range.After);
+        return $" WHERE {Quote(range.Column)} <= $upTo" + (range.After is null ? "" : $" AND {Quote(range.Column)} > $after");
     }
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

@@ -39,6 +39,19 @@ public sealed class PostgresSourceTests(PostgresServer postgres)
             dump.Connection.Compression = "none";
             dump.Connection.Streams = [new ConnectionStream { Name = "orders", Table = "orders" }];
 
+            // Progress bars get the planner's estimate once the table was analysed, and no count of a cursor range.
+            await using (var db = new NpgsqlConnection(connectionString))
+            {
+                await db.OpenAsync();
+                await using var analyse = new NpgsqlCommand("ANALYZE orders", db);
+                await analyse.ExecuteNonQueryAsync();
+            }
+            await using (var reader = dump.App.Services.GetRequiredService<Portal.Infrastructure.Sources.SourceReaderFactory>().Open(source))
+            {
+                Assert.Equal(2, await reader.EstimateRowsAsync("orders", null, default));
+                Assert.Null(await reader.EstimateRowsAsync("orders", new Portal.Infrastructure.Sources.CursorRange("id", null, "2"), default));
+            }
+
             var outcome = await dump.App.Services.GetRequiredService<Portal.Infrastructure.Delivery.DeliveryRunner>().RunAsync(
                 dump.Connection, source, new(1, Guid.NewGuid().ToString(), DateTimeOffset.UtcNow), _ => { }, null, default);
 

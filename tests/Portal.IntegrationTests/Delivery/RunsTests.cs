@@ -160,6 +160,8 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
         Assert.Contains(log, e => e.Kind == "ReceiptWritten");
         Assert.All(run.GetProperty("streams").EnumerateArray(), x =>
             Assert.True(x.GetProperty("finishedAt").GetDateTimeOffset() >= x.GetProperty("startedAt").GetDateTimeOffset()));
+        // Each stream knew its row count up front, for a progress bar that fills.
+        Assert.All(run.GetProperty("streams").EnumerateArray(), x => Assert.Equal(x.GetProperty("rows").GetInt64(), x.GetProperty("total").GetInt64()));
         Assert.True(run.GetProperty("heartbeatAt").GetDateTimeOffset() >= run.GetProperty("startedAt").GetDateTimeOffset());
     }
 

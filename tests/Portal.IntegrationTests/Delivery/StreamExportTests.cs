@@ -25,10 +25,13 @@ public sealed class StreamExportTests(CephServer ceph)
 
         var delivered = new List<long>();
         var cursorFolders = new List<string>();
+        var totals = new List<long?>();
         for (var run = 1; run <= 3; run++)
         {
+            export.Progress.Clear();
             var outcome = await export.RunAsync(run, DateTimeOffset.UtcNow);
             var result = outcome.Streams.Single();
+            totals.Add(export.Progress.Last().Total);
             foreach (var file in result.Files)
             {
                 cursorFolders.Add(file.Key.Split('/')[3]); // portal/exports/events/<cursor>/...
@@ -45,6 +48,8 @@ public sealed class StreamExportTests(CephServer ceph)
         // {cursor_date_time} is the mark each run started from: the configured start, then each previous mark.
         Assert.Equal(["2024_12_31_00_00_00", "2025_01_01_00_00_00", "2025_01_02_00_00_00"], cursorFolders);
         Assert.Equal("2025-01-03T00:00:00Z", stream.CursorValue);
+        // The progress total of each run counted the rows of its own cursor range, not the table.
+        Assert.Equal([5L, 3L, 3L], totals);
     }
 
     [Fact]
