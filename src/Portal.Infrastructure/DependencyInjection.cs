@@ -55,6 +55,7 @@ public static class DependencyInjection
         services.AddOptions<Buckets.BucketOptions>().Bind(builder.Configuration.GetSection(Buckets.BucketOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Buckets.BucketClients>();
         services.AddSingleton<Buckets.BucketBrowser>();
+        services.AddScoped<Buckets.ObjectDownloads>();
         services.AddSingleton<Buckets.ObjectPreviewer>();
         services.AddScoped<Buckets.ReceiptReader>();
         services.AddScoped<Buckets.ReceiptVerifier>();

@@ -1,8 +1,8 @@
 namespace Portal.Infrastructure.Buckets;
 
-using Portal.Core.Formats;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Portal.Core.Formats;
 
 /// <summary>
 /// A seekable, read-only view of an S3 object made of ranged GETs, for readers that need random access

@@ -1,11 +1,11 @@
 namespace Portal.Infrastructure.Buckets;
 
-using Portal.Core.Formats;
 using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Portal.Core.Buckets;
 using Portal.Core.Connections;
+using Portal.Core.Formats;
 
 /// <summary>Reads of small JSON documents (receipts, pointers) with a size cap, and folder listings.</summary>
 internal static class SmallObjects

@@ -33,10 +33,10 @@ internal static class BucketsApi
         group.MapGet("/objects/preview", (Guid id, string? key, ConnectionService connections, ObjectPreviewer previewer, CancellationToken ct) =>
             WithConnectionAsync(id, connections, async c => PreviewDto.From(await previewer.PreviewAsync(c, key ?? "", ct)), ct));
 
-        group.MapGet("/objects/download", (Guid id, string? key, ConnectionService connections, BucketBrowser browser, CancellationToken ct) =>
+        group.MapGet("/objects/download", (Guid id, string? key, ConnectionService connections, ObjectDownloads downloads, CancellationToken ct) =>
             WithConnectionAsync(id, connections, async c =>
             {
-                var link = await browser.PresignAsync(c, key ?? "", ct);
+                var link = await downloads.LinkAsync(c, key ?? "", ct);
                 return new DownloadDto(link.Url, link.ExpiresAt);
             }, ct));
 

@@ -3,6 +3,7 @@ namespace Portal.IntegrationTests.Buckets;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Access;
 using Portal.Core.Connections;
@@ -124,6 +125,14 @@ public sealed class BucketsApiTests(CephServer ceph) : IAsyncLifetime
         Assert.True(download.GetProperty("expiresAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(14));
         using var http = new HttpClient();
         Assert.Equal("id,name\n1,AC/DC\n2,Accept\n", await http.GetStringAsync(new Uri(download.GetProperty("url").GetString()!)));
+        // Who took a link to which object is in the audit log.
+        await using (var scope = _h.App.Services.CreateSystemScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Persistence.PortalDbContext>();
+            var entry = await db.AuditEntries.AsNoTracking().Where(e => e.Action == "DownloadLinkCreated" && e.EntityId == _connection.ToString()).SingleAsync();
+            Assert.StartsWith("acme/2025-04-15T11:23/artist/artist_0.csv", entry.Details, StringComparison.Ordinal);
+            Assert.NotNull(entry.UserId);
+        }
 
         var details = await Admin.GetFromJsonAsync<JsonElement>(Url("objects/details?key=acme/2025-04-15T11:23/artist/artist_0.csv"));
         Assert.StartsWith("\"", details.GetProperty("eTag").GetString(), StringComparison.Ordinal);
