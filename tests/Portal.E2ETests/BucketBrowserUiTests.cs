@@ -84,6 +84,67 @@ public sealed class BucketBrowserUiTests(PortalServer server, CephServer ceph) :
         Assert.Empty(await page.Locator("[data-testid=folder]").AllAsync());
     }
 
+    [Fact]
+    public async Task A_big_folder_loads_a_thousand_keys_at_a_time_is_searched_by_name_and_a_file_downloads()
+    {
+        var customer = await server.App.CreateCustomerAsync("Big " + Guid.NewGuid().ToString("N")[..6]);
+        var connection = await ConnectionAsync(customer.Id, "big-" + Guid.NewGuid().ToString("N")[..6], prefix: "big/");
+        using (var s3 = ceph.CreateClient())
+        {
+            // 1,003 objects: one full page of 1,000, then three more.
+            await Parallel.ForEachAsync(Enumerable.Range(0, 1003), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+                await s3.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest
+                {
+                    BucketName = connection.Bucket, Key = $"big/parts/part-{i:D4}.csv", ContentBody = $"id,part\n{i},{i * 7}\n", ContentType = "text/csv",
+                }, ct));
+        }
+        var user = await server.App.CreateUserAsync(Roles.Customer, customer.Id);
+        var page = await server.NewPageAsync();
+        await PortalServer.SignInAsync(page, user.Email, user.Password);
+
+        await PortalServer.OpenAsync(page, $"/buckets/{connection.Id}?prefix=big%2Fparts%2F");
+
+        var rows = page.Locator("[data-testid=object]");
+        await Assertions.Expect(page.Locator("[data-testid=loaded]")).ToContainTextAsync("1,000 objects loaded (more in the bucket)");
+        await Assertions.Expect(rows).ToHaveCountAsync(1000);
+        await page.ClickAsync("[data-testid=load-more]");
+        await Assertions.Expect(page.Locator("[data-testid=loaded]")).ToHaveTextAsync("0 folders, 1,003 objects loaded");
+        await Assertions.Expect(rows).ToHaveCountAsync(1003);
+        await Assertions.Expect(page.Locator("[data-testid=load-more]")).ToHaveCountAsync(0);
+
+        // The search box lists the names starting with what is typed, and the address keeps it.
+        await page.Locator("input[data-testid=search]").FillAsync("part-100");
+        await Assertions.Expect(rows).ToHaveCountAsync(3);
+        Assert.Contains("search=part-100", page.Url, StringComparison.Ordinal);
+
+        // Download saves the file under its own name with its bytes.
+        await rows.First.ClickAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=download]"));
+        Assert.Equal("part-1000.csv", download.SuggestedFilename);
+        Assert.Equal("id,part\n1000,7000\n", await File.ReadAllTextAsync((await download.PathAsync())!));
+    }
+
+    /// <summary>A customer's dump connection to a fresh Ceph bucket, with three Chinook tables delivered by the real runner.</summary>
+    /// <summary>A customer's connection to a fresh Ceph bucket (with its source, when it has one).</summary>
+    private async Task<Connection> ConnectionAsync(Guid customerId, string name, string prefix, Func<ISecretProtector, Source>? source = null, params string[] tables)
+    {
+        await using var scope = server.App.Services.CreateSystemScope();
+        var protector = scope.ServiceProvider.GetRequiredService<ISecretProtector>();
+        var from = source?.Invoke(protector);
+        var connection = new Connection
+        {
+            CustomerId = customerId, Name = name, Kind = DeliveryKind.Dump, Bucket = await ceph.CreateBucketAsync("e2e"), Region = CephServer.Region, Prefix = prefix,
+            Endpoint = ceph.Endpoint, ChecksumMode = ChecksumPolicy.WhenRequired, AuthMethod = AuthMethod.AccessKey, AccessKeyId = CephServer.AccessKey,
+            SecretAccessKeyCipher = protector.Protect(SecretKind.AccessKeySecret, CephServer.SecretKey), ExternalId = ExternalIds.Create(), SourceId = from?.Id,
+            Streams = tables.Select((t, i) => new ConnectionStream { Name = t.ToLowerInvariant(), Table = t, Position = i }).ToList(),
+        };
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        if (from is not null) db.Sources.Add(from);
+        db.Connections.Add(connection);
+        await db.SaveChangesAsync();
+        return connection;
+    }
+
     /// <summary>A customer's dump connection to a fresh Ceph bucket, with three Chinook tables delivered by the real runner.</summary>
     private async Task<(Connection Connection, long RunId)> DumpAsync(Guid customerId, string name)
     {
@@ -91,22 +152,14 @@ public sealed class BucketBrowserUiTests(PortalServer server, CephServer ceph) :
         Directory.CreateDirectory(sources);
         var file = $"{name}.sqlite";
         File.Copy(RepoPaths.ChinookDatabase, Path.Combine(sources, file), overwrite: true);
-        await using var scope = server.App.Services.CreateSystemScope();
-        var protector = scope.ServiceProvider.GetRequiredService<ISecretProtector>();
-        var source = new Source { CustomerId = customerId, Name = name, Kind = SourceKind.Sqlite, ConnectionStringCipher = protector.Protect(SecretKind.SourceConnectionString, $"Data Source={file}") };
-        var connection = new Connection
+        Source? source = null;
+        var connection = await ConnectionAsync(customerId, name, "e2e/", protector => source = new Source
         {
-            CustomerId = customerId, Name = name, Kind = DeliveryKind.Dump, Bucket = await ceph.CreateBucketAsync("e2e"), Region = CephServer.Region, Prefix = "e2e/",
-            Endpoint = ceph.Endpoint, ChecksumMode = ChecksumPolicy.WhenRequired, AuthMethod = AuthMethod.AccessKey, AccessKeyId = CephServer.AccessKey,
-            SecretAccessKeyCipher = protector.Protect(SecretKind.AccessKeySecret, CephServer.SecretKey), ExternalId = ExternalIds.Create(), SourceId = source.Id,
-            Streams = new[] { "Artist", "Genre", "MediaType" }.Select((t, i) => new ConnectionStream { Name = t.ToLowerInvariant(), Table = t, Position = i }).ToList(),
-        };
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        db.Sources.Add(source);
-        db.Connections.Add(connection);
-        await db.SaveChangesAsync();
+            CustomerId = customerId, Name = name, Kind = SourceKind.Sqlite, ConnectionStringCipher = protector.Protect(SecretKind.SourceConnectionString, $"Data Source={file}"),
+        }, "Artist", "Genre", "MediaType");
+        await using var scope = server.App.Services.CreateSystemScope();
         var run = await scope.ServiceProvider.GetRequiredService<RunRecorder>().CreateAsync(connection, RunTrigger.Manual, 1, null, default);
-        await scope.ServiceProvider.GetRequiredService<DeliveryRunner>().RunAsync(connection, source, new DeliveryRequest(run.Id, run.ConnectionRunId.ToString(), DateTimeOffset.UtcNow), _ => { }, null, default);
+        await scope.ServiceProvider.GetRequiredService<DeliveryRunner>().RunAsync(connection, source!, new DeliveryRequest(run.Id, run.ConnectionRunId.ToString(), DateTimeOffset.UtcNow), _ => { }, null, default);
         return (connection, run.Id);
     }
 }
