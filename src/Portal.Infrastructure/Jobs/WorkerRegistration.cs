@@ -17,8 +17,11 @@ public static class WorkerRegistration
     public static IHostApplicationBuilder AddPortalWorkers(this IHostApplicationBuilder builder, bool runWorkers = true)
     {
         var provider = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()?.Provider ?? DatabaseProvider.Sqlite;
+        // How many runs one worker process executes at once; more wait in Quartz's queue (a bulk rerun queues, it does not swamp).
+        var concurrency = builder.Configuration.GetValue("Portal:Workers:MaxConcurrency", Math.Max(4, 2 * Environment.ProcessorCount));
         builder.Services.AddQuartz(q =>
         {
+            q.UseDefaultThreadPool(tp => tp.MaxConcurrency = concurrency);
             q.UsePersistentStore(store =>
             {
                 if (provider == DatabaseProvider.Postgres)
