@@ -47,6 +47,7 @@ public sealed class TableCheck
     private int _found;
     private int _extraCount;
     private int _hashed;
+    private string? _missingSchema;
 
     public TableCheck(ReceiptEntry table, IReadOnlySet<string> claimedElsewhere)
     {
@@ -82,11 +83,19 @@ public sealed class TableCheck
             AddModified(new FileMismatch(key, $"sha256 {sha256[..12]}… in the bucket, {file.Sha256[..Math.Min(12, file.Sha256.Length)]}… in the receipt"));
     }
 
+    /// <summary>The schema file the receipt names for the table is not in the bucket.</summary>
+    public void SchemaMissing(string key) => _missingSchema = key;
+
     public TableVerification Result()
     {
         var expectedCount = _table.TotalFileCount ?? _expected.Count;
         List<string> missing = _table.Files is null ? [] : _expected.Keys.Where(k => !_seen.Contains(k)).Order(StringComparer.Ordinal).Take(MaxListed).ToList();
         var missingCount = _table.Files is null ? Math.Max(0, expectedCount - _found) : _expected.Count - _seen.Count;
+        if (_missingSchema is not null)
+        {
+            missing.Insert(0, _missingSchema);
+            missingCount++;
+        }
         var extraCount = _table.Files is null ? Math.Max(0, _found - expectedCount) : _extraCount;
         var status = missingCount > 0 ? VerificationStatus.Incomplete
             : _modified.Count > 0 ? VerificationStatus.Modified
@@ -94,6 +103,7 @@ public sealed class TableCheck
             : VerificationStatus.Complete;
         string? note = null;
         if (_table.Files is null) note = "The receipt lists no files: only the file count was compared.";
+        if (_missingSchema is not null) note = (note is null ? "" : note + " ") + "Its schema file is missing.";
         else if (_table.TotalFileCount is { } total && total != _expected.Count) note = $"The receipt says {total} files but lists {_expected.Count}.";
         if (_table.Files is not null && (missingCount > missing.Count || extraCount > _extra.Count))
             note = (note is null ? "" : note + " ") + $"{missingCount:N0} missing and {extraCount:N0} extra files in all; the first {MaxListed:N0} of each are listed.";

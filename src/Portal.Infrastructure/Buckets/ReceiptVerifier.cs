@@ -58,6 +58,7 @@ public sealed class ReceiptVerifier(ReceiptReader receipts, BucketClients client
                 token = page.IsTruncated == true ? page.NextContinuationToken : null;
             }
             while (token is not null);
+            await CheckSchemaAsync(s3, connection, receiptFolder, table, check, ct);
             if (sha256) await HashAsync(s3, connection, check, step, ct);
         }
         catch (BucketException e)
@@ -65,6 +66,24 @@ public sealed class ReceiptVerifier(ReceiptReader receipts, BucketClients client
             return Unreadable(table, e.Message);
         }
         return check.Result();
+    }
+
+    // The schema file the receipt names must be there too (a full key, or one relative to the receipt).
+    private static async Task CheckSchemaAsync(IAmazonS3 s3, Connection connection, string receiptFolder, ReceiptEntry table, TableCheck check, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(table.SchemaKey)) return;
+        var key = BucketPaths.Key(connection.Prefix, table.SchemaKey) is { } full && full.StartsWith(receiptFolder, StringComparison.Ordinal)
+            ? full
+            : BucketPaths.Key(connection.Prefix, receiptFolder + table.SchemaKey);
+        if (key is null) return;
+        try
+        {
+            await BucketClients.CallAsync(connection, $"reading {key}", () => s3.GetObjectMetadataAsync(connection.Bucket, key, ct));
+        }
+        catch (KeyNotFoundException)
+        {
+            check.SchemaMissing(key);
+        }
     }
 
     private async Task HashAsync(IAmazonS3 s3, Connection connection, TableCheck check, Action<long> step, CancellationToken ct)

@@ -76,6 +76,24 @@ public sealed class ReceiptVerifyTests(CephServer ceph)
     }
 
     [Fact]
+    public async Task A_table_whose_schema_file_is_gone_is_incomplete()
+    {
+        using var dump = new DumpHarness(ceph, await ceph.CreateBucketAsync("verify"));
+        var outcome = await dump.RunAsync(9, Load);
+        var schema = outcome.Streams.Single(s => s.Name == "genre").SchemaKey!;
+        using var s3 = ceph.CreateClient();
+        await s3.DeleteObjectAsync(dump.Bucket, schema);
+
+        var result = await VerifyAsync(dump, sha256: false);
+
+        var genre = result.Tables.Single(t => t.Name == "genre");
+        Assert.Equal(VerificationStatus.Incomplete, genre.Status);
+        Assert.Equal([schema], genre.Missing);
+        Assert.Contains("schema", genre.Note, StringComparison.Ordinal);
+        Assert.All(result.Tables.Where(t => t.Name != "genre"), t => Assert.Equal(VerificationStatus.Complete, t.Status));
+    }
+
+    [Fact]
     public async Task A_folder_without_a_receipt_is_not_found()
     {
         using var dump = new DumpHarness(ceph, await ceph.CreateBucketAsync("verify"));
