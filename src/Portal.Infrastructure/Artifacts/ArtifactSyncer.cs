@@ -28,14 +28,17 @@ public sealed class ArtifactSyncer
         var archive = ArtifactLayout.ArchiveFolder(connection.Prefix, schedule, runId, runTime);
         var current = ArtifactLayout.CurrentFolder(connection.Prefix, schedule);
 
+        // Each command's file count is known before the first upload: its progress bar fills by files archived.
+        string NameOf(ArtifactCommandSpec c) => ArtifactLayout.CommandFolder(c.Id, c.Command).TrimEnd('/');
+        foreach (var (command, list) in files) progress?.Invoke(new Delivery.StreamProgress(NameOf(command), 0, 0, 0, list.Count));
         foreach (var (command, list) in files)
         {
-            var (done, bytes, name) = (0, 0L, ArtifactLayout.CommandFolder(command.Id, command.Command).TrimEnd('/'));
+            var (done, bytes, name) = (0, 0L, NameOf(command));
             foreach (var (path, relative) in list)
             {
                 await PutFileAsync(s3, connection, ArtifactLayout.FileKey(archive, command.Id, command.Command, relative), path, md5: null, ct);
                 bytes += new FileInfo(path).Length;
-                progress?.Invoke(new Delivery.StreamProgress(name, 0, ++done, bytes));
+                progress?.Invoke(new Delivery.StreamProgress(name, 0, ++done, bytes, list.Count));
             }
         }
 

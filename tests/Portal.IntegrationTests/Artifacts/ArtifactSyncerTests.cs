@@ -64,9 +64,17 @@ public sealed class ArtifactSyncerTests(CephServer ceph) : IDisposable
         var seed = Command(47531, "dbt seed");
         var run = Command(47532, "dbt run");
 
-        var result = await new ArtifactSyncer().SyncAsync(s3, connection, "daily_general", [seed, run], 58602, FirstRun, default);
+        var progress = new List<Portal.Infrastructure.Delivery.StreamProgress>();
+        var result = await new ArtifactSyncer().SyncAsync(s3, connection, "daily_general", [seed, run], 58602, FirstRun, default, progress.Add);
 
         Assert.Equal("acme/bolt/run/daily_general/2022/09/18/58602_1663459345.000000/", result.ArchiveFolder);
+        // Each command's bar knew its file count from the start and filled to it.
+        foreach (var (command, name) in new[] { (seed, "47531_dbt_seed"), (run, "47532_dbt_run") })
+        {
+            var mine = progress.Where(p => p.Name == name).ToList();
+            Assert.All(mine, p => Assert.Equal(LocalHashes(command).Count, p.Total));
+            Assert.Equal((0, LocalHashes(command).Count), (mine[0].Parts, mine[^1].Parts));
+        }
         foreach (var command in new[] { seed, run })
         {
             var local = LocalHashes(command);
