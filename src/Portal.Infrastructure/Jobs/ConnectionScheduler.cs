@@ -7,7 +7,7 @@ using Quartz;
 
 /// <summary>
 /// Keeps Quartz in step with connections: one durable job per connection (named by its id) with a UTC
-/// cron trigger from its schedule. Disabling pauses the job without deleting it.
+/// cron trigger from its schedule. Disabling pauses the schedule's triggers without deleting anything; runs asked for by hand still run.
 /// </summary>
 public sealed class ConnectionScheduler(ISchedulerFactory factory)
 {
@@ -39,8 +39,16 @@ public sealed class ConnectionScheduler(ISchedulerFactory factory)
         {
             await scheduler.UnscheduleJob(ScheduleOf(connection.Id), ct);
         }
-        if (connection.Enabled) await scheduler.ResumeJob(job, ct);
-        else await scheduler.PauseJob(job, ct);
+        if (connection.Enabled)
+        {
+            await scheduler.ResumeJob(job, ct);
+            return;
+        }
+        // Paused: only the schedule's triggers stop. Runs already asked for (run now, reruns, retries) still run.
+        foreach (var trigger in await scheduler.GetTriggersOfJob(job, ct))
+        {
+            if (trigger.Key.Equals(ScheduleOf(connection.Id)) || trigger.Key.Group == ArtifactGroup) await scheduler.PauseTrigger(trigger.Key, ct);
+        }
     }
 
     // An artifact sync has a trigger per schedule, carrying the schedule's name; removed schedules lose theirs.

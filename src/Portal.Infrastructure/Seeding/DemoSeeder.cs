@@ -18,6 +18,8 @@ public sealed class DemoSeeder(PortalDbContext db, UserAdminService userAdmin, I
 {
     public const string CustomerName = "Demo Analytics";
 
+    public const string ConnectionName = "chinook-dumps";
+
     /// <summary>Seeds and returns the created users' credentials, or none when the demo was already there.</summary>
     public async Task<IReadOnlyList<(string Email, string Role, string Password)>> SeedAsync(
         DemoOptions options, string dataDirectory, CancellationToken cancellationToken)
@@ -55,7 +57,7 @@ public sealed class DemoSeeder(PortalDbContext db, UserAdminService userAdmin, I
         db.Connections.Add(new Connection
         {
             CustomerId = customer.Id,
-            Name = "chinook-dumps",
+            Name = ConnectionName,
             Kind = DeliveryKind.Dump,
             Bucket = options.Bucket,
             Region = "us-east-1",

@@ -369,8 +369,17 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
         Assert.Equal(TriggerState.Paused, await scheduler.GetTriggerState(key));
         Assert.False((await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/connections/{connectionId}")).GetProperty("enabled").GetBoolean());
 
+        // Paused is the schedule only: a run asked for by hand still runs, also one queued just before the pause.
+        var byHand = await RunNowAsync(connectionId);
+        Assert.Equal("Succeeded", (await WaitForEndAsync(byHand)).GetProperty("status").GetString());
+
         Assert.Equal(HttpStatusCode.NoContent, (await Admin.PostAsync($"/api/v1/connections/{connectionId}/resume", null)).StatusCode);
         Assert.Equal(TriggerState.Normal, await scheduler.GetTriggerState(key));
+
+        var queued = await RunNowAsync(connectionId);
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin.PostAsync($"/api/v1/connections/{connectionId}/pause", null)).StatusCode);
+        Assert.Equal("Succeeded", (await WaitForEndAsync(queued)).GetProperty("status").GetString());
+        Assert.Equal(TriggerState.Paused, await scheduler.GetTriggerState(key));
     }
 
     [Fact]

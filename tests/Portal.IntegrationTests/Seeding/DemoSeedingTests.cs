@@ -46,6 +46,10 @@ public sealed class DemoSeedingTests
         var customerUser = await db.Users.SingleAsync(u => u.Email == "customer@demo.local");
         Assert.Equal(customer.Id, customerUser.CustomerId);
 
+        // A first dump of the demo source is queued at the first start, so Runs and Buckets are not empty.
+        var first = await db.Runs.SingleAsync(r => r.ConnectionId == connection.Id);
+        Assert.Equal((Portal.Core.Runs.RunTrigger.Manual, Portal.Core.Runs.RunStatus.Queued), (first.Trigger, first.Status));
+
         // A second start over the same data seeds nothing again.
         var again = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(
             new DemoOptions { Enabled = true, SourceFile = RepoPaths.ChinookDatabase }, app.DataDirectory, default);
