@@ -84,12 +84,20 @@ public sealed class DeliveryJob(
             return;
         }
 
-        await AbortPendingAsync(db, connection, cancellationToken);
         await RunAsync(connection, run, null, async () =>
         {
             DeliveryOutcome outcome;
+            // The heartbeat starts before anything that talks to S3, and a failure of any step is the run's failure.
             await using (var progress = new ProgressSaver(recorder, run.Id))
             {
+                try
+                {
+                    await AbortPendingAsync(db, connection, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    throw new RunStepException("aborting uploads an earlier run left open", e);
+                }
                 outcome = await runner.RunAsync(connection, source, new DeliveryRequest(run.Id, run.ConnectionRunId.ToString(), run.StartedAt ?? clock.GetUtcNow()),
                     progress.Report, progress.Note, cancellationToken);
             }
