@@ -131,15 +131,27 @@ public sealed class DeliveryJob(
     }
 
     /// <summary>The error in plain words with its cause chain.</summary>
-    private static string Explain(Exception e)
+    internal static string Explain(Exception e)
     {
         var parts = new List<string>();
         for (var x = e; x is not null && parts.Count < 4; x = x.InnerException)
         {
-            var text = string.IsNullOrWhiteSpace(x.Message) || x.Message.StartsWith("Exception of type", StringComparison.Ordinal) ? x.GetType().Name : x.Message;
-            if (!parts.Contains(text)) parts.Add(text);
+            if (CauseOf(x) is { } text && !parts.Contains(text)) parts.Add(text);
         }
-        return string.Join(CausedBy, parts);
+        return parts.Count == 0 ? e.GetType().Name : string.Join(CausedBy, parts);
+    }
+
+    // What one link of the chain adds: a service error's code and HTTP status, or its message; nothing for a bare type.
+    private static string? CauseOf(Exception x)
+    {
+        var message = string.IsNullOrWhiteSpace(x.Message) || x.Message.StartsWith("Exception of type", StringComparison.Ordinal) ? null : x.Message.Trim();
+        if (x is Amazon.Runtime.AmazonServiceException service && (service.ErrorCode is { Length: > 0 } || service.StatusCode != 0))
+        {
+            var code = $"{(string.IsNullOrEmpty(service.ErrorCode) ? "S3 error" : service.ErrorCode)} (HTTP {(int)service.StatusCode})";
+            if (message is null) return code;
+            return service.ErrorCode is { Length: > 0 } known && message.Contains(known, StringComparison.Ordinal) ? message : $"{code}: {message}";
+        }
+        return message;
     }
 
     private async Task AbortPendingAsync(PortalDbContext db, Core.Connections.Connection connection, CancellationToken ct)
