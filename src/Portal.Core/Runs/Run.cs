@@ -53,6 +53,11 @@ public sealed class Run : ICustomerOwned
     /// <summary>The exact keys written, in order (a JSON array as stored).</summary>
     public string KeysJson { get; set; } = "[]";
 
+    /// <summary>The keys written, read from <see cref="KeysJson"/>.</summary>
+    public IReadOnlyList<string> Keys() => System.Text.Json.JsonSerializer.Deserialize<List<string>>(KeysJson) ?? [];
+
+    public void SetKeys(IReadOnlyList<string> keys) => KeysJson = System.Text.Json.JsonSerializer.Serialize(keys);
+
     /// <summary>The connection's run id used in keys ({connection_run_id}).</summary>
     public Guid ConnectionRunId { get; set; } = Guid.NewGuid();
 

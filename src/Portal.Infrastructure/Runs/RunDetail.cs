@@ -12,9 +12,9 @@ public sealed record RunDetail(
 {
     /// <summary>The receipt a successful dump wrote (its last key), if any.</summary>
     public string? ReceiptKey =>
-        Keys.Count > 0 && Keys[^1] is var last && last.EndsWith("receipt.json", StringComparison.Ordinal) ? last : null;
+        Keys.Count > 0 && Keys[^1] is var last && last.EndsWith(Delivery.DeliveryRunner.ReceiptName, StringComparison.Ordinal) ? last : null;
 
-    public IReadOnlyList<string> Keys { get; } = System.Text.Json.JsonSerializer.Deserialize<List<string>>(Run.KeysJson) ?? [];
+    public IReadOnlyList<string> Keys { get; } = Run.Keys();
 }
 
 /// <summary>A point of a connection's run history chart.</summary>

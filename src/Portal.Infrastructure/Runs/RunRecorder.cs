@@ -1,6 +1,5 @@
 namespace Portal.Infrastructure.Runs;
 
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Connections;
 using Portal.Core.Runs;
@@ -108,7 +107,7 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         run.FinishedAt = clock.GetUtcNow();
         run.Error = null;
         (run.Rows, run.Parts, run.Bytes) = (streamsDone.Sum(s => s.Rows), streamsDone.Sum(s => s.Parts), streamsDone.Sum(s => s.Bytes));
-        run.KeysJson = JsonSerializer.Serialize(keys);
+        run.SetKeys(keys);
         // Streams whose end was not logged while the run lasted (artifact commands) get their line now.
         foreach (var st in streamsDone.Where(st => run.Streams.Any(x => x.Name == st.Name && x.FinishedAt is null)))
             db.RunEvents.Add(new RunEvent { RunId = runId, At = run.FinishedAt.Value, Kind = RunNote.StreamFinished, Stream = st.Name, Message = $"{st.Rows:N0} rows in {st.Parts} files, {st.Bytes:N0} bytes." });

@@ -1,10 +1,8 @@
 namespace Portal.Web.Api;
 
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Runs;
 using Portal.Infrastructure.Connections;
-using Portal.Infrastructure.Jobs;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Runs;
 using Portal.Web.Auth;
@@ -114,7 +112,7 @@ public sealed record RunDto(
         r.QueuedAt, r.StartedAt, r.FinishedAt, r.HeartbeatAt, r.StartedAt is { } s ? ((r.FinishedAt ?? DateTimeOffset.UtcNow) - s).TotalSeconds : null,
         r.Rows, r.Bytes, r.Parts, r.Error, r.ErrorStep,
         r.Streams.OrderBy(s => s.Id).Select(s => new RunStreamDto(s.Name, s.Rows, s.Parts, s.Bytes, s.Total, s.StartedAt, s.FinishedAt)).ToList(),
-        JsonSerializer.Deserialize<List<string>>(r.KeysJson) ?? []);
+        r.Keys());
 }
 
 public sealed record RunStreamDto(string Name, long Rows, int Parts, long Bytes, long? Total, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
