@@ -53,13 +53,6 @@ public static class DumpBenchmark
         return 0;
     }
 
-    private sealed class PlainSecrets : ISecretProtector
-    {
-        public string Protect(SecretKind kind, string plaintext) => plaintext;
-
-        public string Unprotect(SecretKind kind, string cipher) => cipher;
-    }
-
     private sealed class Environment : IHostEnvironment
     {
         public string EnvironmentName { get; set; } = "Benchmark";

@@ -91,11 +91,4 @@ public static class ListingBenchmark
     private static string Key(string prefix, int i) => string.Create(CultureInfo.InvariantCulture, $"{prefix}{i:D6}.json");
 
     private static S3Endpoint Endpoint(Dictionary<string, string> a) => new("us-east-1", a["endpoint"], ChecksumPolicy.WhenRequired);
-
-    private sealed class PlainSecrets : ISecretProtector
-    {
-        public string Protect(SecretKind kind, string plaintext) => plaintext;
-
-        public string Unprotect(SecretKind kind, string cipher) => cipher;
-    }
 }

@@ -7,10 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROWS=${1:-2000000}; BIG=${2:-10000000}
-bash tests/infra/install-deps.sh demo
-command -v sqlite3 >/dev/null || apt-get install -y -qq sqlite3 >/dev/null
-command -v aws >/dev/null || apt-get install -y -qq --no-install-recommends awscli >/dev/null
-command -v bc >/dev/null || apt-get install -y -qq bc >/dev/null
+bash tests/infra/install-deps.sh bench
 work=$(mktemp -d /tmp/portal-bench.XXXXXX); chmod 755 "$work"
 trap 'bash tests/infra/ceph-down.sh "$work/ceph" >/dev/null 2>&1; rm -rf "$work"' EXIT
 port=$(( 20000 + RANDOM % 20000 ))

@@ -16,7 +16,7 @@ using Portal.Tests.Shared;
 
 /// <summary>A customer looks at what was delivered: their bucket, the latest dump's receipt, a part's preview — a real dump in a real Ceph bucket.</summary>
 [Collection(PortalServerCollection.Name)]
-public sealed class BucketBrowserUiTests(PortalServer server, CephServer ceph) : IClassFixture<CephServer>
+public sealed class BucketBrowserUiTests(PortalServer server, CephServer ceph)
 {
     [Fact]
     public async Task A_customer_opens_their_bucket_the_latest_receipt_and_a_parts_preview()
@@ -124,7 +124,6 @@ public sealed class BucketBrowserUiTests(PortalServer server, CephServer ceph) :
         Assert.Equal("id,part\n1000,7000\n", await File.ReadAllTextAsync((await download.PathAsync())!));
     }
 
-    /// <summary>A customer's dump connection to a fresh Ceph bucket, with three Chinook tables delivered by the real runner.</summary>
     /// <summary>A customer's connection to a fresh Ceph bucket (with its source, when it has one).</summary>
     private async Task<Connection> ConnectionAsync(Guid customerId, string name, string prefix, Func<ISecretProtector, Source>? source = null, params string[] tables)
     {

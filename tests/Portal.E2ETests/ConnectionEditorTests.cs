@@ -5,7 +5,7 @@ using Portal.Core.Access;
 using Portal.Tests.Shared;
 
 [Collection(PortalServerCollection.Name)]
-public sealed class ConnectionEditorTests(PortalServer server, CephServer ceph) : IClassFixture<CephServer>
+public sealed class ConnectionEditorTests(PortalServer server, CephServer ceph)
 {
     private static ILocator Field(IPage page, string testId) =>
         page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;

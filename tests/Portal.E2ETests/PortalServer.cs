@@ -98,7 +98,7 @@ public sealed class PortalServer : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class PortalServerCollection : ICollectionFixture<PortalServer>
+public sealed class PortalServerCollection : ICollectionFixture<PortalServer>, ICollectionFixture<CephServer>
 {
     public const string Name = "portal-server";
 }

@@ -8,7 +8,7 @@ using Portal.Tests.Shared;
 
 /// <summary>The operator's console in Chromium, with real runs into the Ceph S3 server.</summary>
 [Collection(PortalServerCollection.Name)]
-public sealed class RunsConsoleTests(PortalServer server, CephServer ceph) : IClassFixture<CephServer>
+public sealed class RunsConsoleTests(PortalServer server, CephServer ceph)
 {
     [Fact]
     public async Task An_operator_finds_a_failed_run_reruns_it_and_watches_it_succeed()

@@ -1,7 +1,6 @@
 namespace Portal.Core.Tests.Artifacts;
 
 using Portal.Core.Artifacts;
-using Portal.Tests.Shared;
 
 public sealed class ArtifactLayoutTests
 {

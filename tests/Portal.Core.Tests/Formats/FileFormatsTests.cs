@@ -1,7 +1,6 @@
 namespace Portal.Core.Tests.Formats;
 
 using Portal.Core.Formats;
-using Portal.Core.Validation;
 
 public sealed class FileFormatsTests
 {

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Infrastructure.Jobs;
+using Portal.IntegrationTests.Runs;
 using Portal.Tests.Shared;
 using Quartz;
 
@@ -68,14 +69,7 @@ public sealed class ArtifactSyncApiTests(CephServer ceph) : IDisposable
         var started = await Admin.PostAsJsonAsync($"/api/v1/connections/{id}/runs", new { schedule = "daily_general" });
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
-        JsonElement run;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        do
-        {
-            await Task.Delay(200);
-            run = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}");
-        }
-        while (run.GetProperty("status").GetString() is "Queued" or "Running" && DateTime.UtcNow < deadline);
+        var run = await Admin.WaitForEndAsync(runId, TimeSpan.FromSeconds(60));
 
         Assert.Equal("Succeeded", run.GetProperty("status").GetString());
         var keys = run.GetProperty("keys").EnumerateArray().Select(k => k.GetString()!).ToList();

@@ -55,12 +55,6 @@ internal sealed class BucketHarness : IDisposable
 
     public Task PutAsync(string key, string text, string? contentType = null) => PutAsync(key, System.Text.Encoding.UTF8.GetBytes(text), contentType);
 
-    public async Task DeleteAsync(string key)
-    {
-        using var s3 = _ceph.CreateClient();
-        await s3.DeleteObjectAsync(Bucket, key);
-    }
-
     /// <summary>Many small objects at once (parallel PUTs).</summary>
     public async Task PutManyAsync(IEnumerable<string> keys)
     {

@@ -144,9 +144,10 @@ public sealed class ConnectionTesterTests : IDisposable
     [Fact]
     public async Task An_unreachable_endpoint_fails_with_a_network_message_in_bounded_time()
     {
+        // Before the app starts (NewConnection starts it): a setting given later is never read.
+        _app.Settings["Portal:Aws:RequestTimeout"] = "00:00:03";
         var connection = NewConnection("role-x", AuthMethod.AccessKey);
         connection.Endpoint = $"http://127.0.0.1:{FreePort.Next()}";
-        _app.Settings["Portal:Aws:RequestTimeout"] = "00:00:03";
 
         var started = DateTime.UtcNow;
         var steps = await RunAsync(connection);

@@ -47,11 +47,8 @@ internal sealed class DumpHarness : IDisposable
 
     public List<StreamProgress> Progress { get; } = [];
 
-    public List<RunNote> Notes { get; } = [];
-
     public Task<DeliveryOutcome> RunAsync(long runId, DateTimeOffset load, CancellationToken ct = default) =>
-        App.Services.GetRequiredService<DeliveryRunner>().RunAsync(Connection, Source, new DeliveryRequest(runId, Guid.NewGuid().ToString(), load), p => { lock (Progress) Progress.Add(p); },
-            n => { lock (Notes) Notes.Add(n); }, ct);
+        App.Services.GetRequiredService<DeliveryRunner>().RunAsync(Connection, Source, new DeliveryRequest(runId, Guid.NewGuid().ToString(), load), p => { lock (Progress) Progress.Add(p); }, null, ct);
 
     public async Task<byte[]> GetAsync(string key)
     {

@@ -5,7 +5,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Infrastructure.Actors;
 using Portal.Infrastructure.Jobs;
+using Portal.IntegrationTests.Runs;
 using Portal.Tests.Shared;
 using Quartz;
 
@@ -50,17 +52,7 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
         return ((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(), bucket);
     }
 
-    private async Task<JsonElement> WaitForEndAsync(long runId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            var run = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}");
-            var status = run.GetProperty("status").GetString();
-            if (status is "Succeeded" or "Failed" or "Cancelled" || DateTime.UtcNow > deadline) return run;
-            await Task.Delay(200);
-        }
-    }
+    private Task<JsonElement> WaitForEndAsync(long runId) => Admin.WaitForEndAsync(runId);
 
     [Fact]
     public async Task Run_now_answers_202_and_the_run_succeeds_with_its_streams_and_keys()
@@ -125,7 +117,7 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
     {
         var (connectionId, _) = await SetUpAsync(bucket: "runs-no-such-bucket-" + Guid.NewGuid().ToString("N")[..8]);
 
-        var runId = (await (await Admin.PostAsync($"/api/v1/connections/{connectionId}/runs", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var runId = await RunNowAsync(connectionId);
 
         var run = await WaitForEndAsync(runId);
         Assert.Equal("Failed", run.GetProperty("status").GetString());
@@ -182,9 +174,8 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         var connectionId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         long silent, alive;
-        await using (var scope = app.Services.CreateAsyncScope())
+        await using (var scope = app.Services.CreateSystemScope())
         {
-            scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Actors.CurrentActor>().ActAsSystem();
             var db = scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Persistence.PortalDbContext>();
             var now = DateTimeOffset.UtcNow;
             Portal.Core.Runs.Run Running(DateTimeOffset beat) => new()
@@ -199,13 +190,7 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
             (silent, alive) = (a.Id, b.Id);
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        JsonElement run;
-        while ((run = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{silent}")).GetProperty("status").GetString() == "Running")
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The silent run was never failed.");
-            await Task.Delay(250);
-        }
+        var run = await admin.WaitForEndAsync(silent, TimeSpan.FromSeconds(30));
 
         Assert.Equal("Failed", run.GetProperty("status").GetString());
         Assert.Contains("no heartbeat", run.GetProperty("error").GetString(), StringComparison.Ordinal);
@@ -217,11 +202,10 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
     {
         var (connectionId, _) = await SetUpAsync(bucket: "runs-no-such-bucket-" + Guid.NewGuid().ToString("N")[..8], retries: 1);
 
-        var first = (await (await Admin.PostAsync($"/api/v1/connections/{connectionId}/runs", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var first = await RunNowAsync(connectionId);
         Assert.Equal("Failed", (await WaitForEndAsync(first)).GetProperty("status").GetString());
 
-        await using var scope = _app.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Actors.CurrentActor>().ActAsSystem();
+        await using var scope = _app.Services.CreateSystemScope();
         var db = scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Persistence.PortalDbContext>();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         List<Portal.Core.Runs.Run> runs;
@@ -290,8 +274,7 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         var started = body.GetProperty("runs").EnumerateArray().Select(r => r.GetInt64()).ToList();
         Assert.Equal(2, body.GetProperty("count").GetInt32());
-        var rerunOf = new List<long>();
-        foreach (var id in started) rerunOf.Add((await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{id}")).GetProperty("rerunOf").GetInt64());
+        var rerunOf = await RerunOfAsync(body);
         Assert.Equal([failedA1, failedA2], rerunOf.Order());
         var ofB = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs?connectionId={b}");
         Assert.Equal(1, ofB.GetProperty("total").GetInt32());
@@ -414,8 +397,7 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
         Assert.Equal(HttpStatusCode.NoContent, (await Admin.PostAsync($"/api/v1/connections/{connectionId}/pause", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await Admin.PostAsync($"/api/v1/connections/{connectionId}/resume", null)).StatusCode);
         await WaitForEndAsync(rerun);
-        await using var scope = _app.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Actors.CurrentActor>().ActAsSystem();
+        await using var scope = _app.Services.CreateSystemScope();
         var db = scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Persistence.PortalDbContext>();
         var since = DateTimeOffset.UtcNow.AddMinutes(-5);
         var audit = await db.AuditEntries.AsNoTracking().Where(e => e.At > since).OrderBy(e => e.Id)

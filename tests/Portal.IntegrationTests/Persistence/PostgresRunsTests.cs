@@ -7,6 +7,7 @@ using Portal.Core.Connections;
 using Portal.Core.Runs;
 using Portal.Infrastructure.Actors;
 using Portal.Infrastructure.Persistence;
+using Portal.IntegrationTests.Runs;
 using Portal.Tests.Shared;
 
 /// <summary>The runs console's queries on PostgreSQL: filters, needs attention, attempts, the watchdog.</summary>
@@ -72,13 +73,7 @@ public sealed class PostgresRunsTests(PostgresServer postgres)
         Assert.Equal([first, retry], detail.GetProperty("attempts").EnumerateArray().Select(a => a.GetInt64()));
 
         // The silent run is failed by the watchdog.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        JsonElement run;
-        while ((run = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{silent}")).GetProperty("status").GetString() == "Running")
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The silent run was never failed.");
-            await Task.Delay(250);
-        }
+        var run = await admin.WaitForEndAsync(silent, TimeSpan.FromSeconds(30));
         Assert.Contains("no heartbeat", run.GetProperty("error").GetString(), StringComparison.Ordinal);
 
         // Rerun all of one customer reruns exactly its failure that needs attention.
