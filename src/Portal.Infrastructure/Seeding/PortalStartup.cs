@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Actors;
+using Portal.Infrastructure.Connections;
 using Portal.Infrastructure.Jobs;
 using Portal.Infrastructure.Persistence;
 
@@ -28,7 +29,8 @@ public static class PortalStartup
     {
         if (sp.GetService<ConnectionScheduler>() is not { } scheduler) return;
         var db = sp.GetRequiredService<PortalDbContext>();
-        foreach (var connection in await db.Connections.AsNoTracking().ToListAsync(cancellationToken))
+        // With their children: an artifact sync without its schedules loaded would lose their triggers.
+        foreach (var connection in await db.Connections.AsNoTracking().WithChildren().ToListAsync(cancellationToken))
             await scheduler.SyncAsync(connection, cancellationToken);
     }
 

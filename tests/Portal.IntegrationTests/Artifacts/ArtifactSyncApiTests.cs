@@ -81,6 +81,11 @@ public sealed class ArtifactSyncApiTests(CephServer ceph) : IDisposable
         Assert.Contains(current.S3Objects, o => o.Key.EndsWith("/target/run_results.json", StringComparison.Ordinal));
         var scheduler = await _app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         Assert.True(await scheduler.Exists(ConnectionScheduler.ArtifactScheduleOf(id, "daily_general")));
+
+        // What a restart does before serving (syncing every connection into Quartz) keeps the schedule's trigger.
+        await Portal.Infrastructure.Seeding.PortalStartup.PrepareAsync(_app.Services, _app.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>(),
+            _app.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>().ContentRootPath);
+        Assert.True(await scheduler.Exists(ConnectionScheduler.ArtifactScheduleOf(id, "daily_general")));
     }
 
     [Fact]
