@@ -34,6 +34,9 @@ public static class ArtifactLayout
     }
 
     /// <summary>The folder of one command within a run: <c>47532_dbt_run/</c>.</summary>
+    /// <summary>A command as a run lists it (its progress, its log): the folder name without the slash.</summary>
+    public static string CommandName(long commandId, string command) => CommandFolder(commandId, command).TrimEnd('/');
+
     public static string CommandFolder(long commandId, string command) =>
         string.Create(CultureInfo.InvariantCulture, $"{commandId}_{CommandSlug(command)}/");
 
@@ -57,7 +60,9 @@ public static class ArtifactLayout
     public static string CurrentFolder(string? prefix, string schedule) => ScheduleRoot(prefix, schedule) + "current/";
 
     /// <summary>The pointer readers follow; written after <c>current/</c> holds exactly the new run.</summary>
-    public static string PointerKey(string? prefix, string schedule) => ScheduleRoot(prefix, schedule) + "current.json";
+    public const string PointerName = "current.json";
+
+    public static string PointerKey(string? prefix, string schedule) => ScheduleRoot(prefix, schedule) + PointerName;
 
     /// <summary>The key of one file of a command's <c>target/</c> folder under a run or current folder.</summary>
     public static string FileKey(string folder, long commandId, string command, string relativePath) =>

@@ -29,11 +29,10 @@ public sealed class ArtifactSyncer
         var current = ArtifactLayout.CurrentFolder(connection.Prefix, schedule);
 
         // Each command's file count is known before the first upload: its progress bar fills by files archived.
-        string NameOf(ArtifactCommandSpec c) => ArtifactLayout.CommandFolder(c.Id, c.Command).TrimEnd('/');
-        foreach (var (command, list) in files) progress?.Invoke(new Delivery.StreamProgress(NameOf(command), 0, 0, 0, list.Count));
+        foreach (var (command, list) in files) progress?.Invoke(new Delivery.StreamProgress(ArtifactLayout.CommandName(command.Id, command.Command), 0, 0, 0, list.Count));
         foreach (var (command, list) in files)
         {
-            var (done, bytes, name) = (0, 0L, NameOf(command));
+            var (done, bytes, name) = (0, 0L, ArtifactLayout.CommandName(command.Id, command.Command));
             foreach (var (path, relative) in list)
             {
                 await PutFileAsync(s3, connection, ArtifactLayout.FileKey(archive, command.Id, command.Command, relative), path, md5: null, ct);

@@ -36,7 +36,7 @@ public sealed class ArtifactBrowser(BucketClients clients)
             string? problem = null;
             try
             {
-                pointer = ArtifactPointer.Parse(await SmallObjects.ReadTextAsync(s3, connection, root + "current.json", MaxPointerBytes, cancellationToken));
+                pointer = ArtifactPointer.Parse(await SmallObjects.ReadTextAsync(s3, connection, root + Portal.Core.Artifacts.ArtifactLayout.PointerName, MaxPointerBytes, cancellationToken));
             }
             catch (KeyNotFoundException)
             {

@@ -34,7 +34,6 @@ internal static class ParquetPreview
 
             stream.Position = 0;
             var rows = await ParquetSerializer.DeserializeUntypedAsync(stream, null, 0, ct);
-            var columns = schema.Select(c => c.Name).ToList();
             var table = rows.Data.Take(options.ParquetRows)
                 .Select(row => (IReadOnlyList<string?>)reader.Schema.Fields.Select(f => Cell(((IDictionary<string, object?>)row!).TryGetValue(f.Name, out var v) ? v : null)).ToList())
                 .ToList();

@@ -23,12 +23,13 @@ public sealed class ReceiptVerifier(ReceiptReader receipts, BucketClients client
         long done = 0;
         var results = new List<TableVerification>();
         using var s3 = await clients.CreateAsync(connection, cancellationToken);
+        // Every key the receipt names: a table's own keys are never "claimed elsewhere" (TableCheck looks at its own first).
+        var claimed = tables.SelectMany(t => t.Files ?? []).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < tables.Count; i++)
         {
             var table = tables[i];
             void Step(long units) => progress?.Report(new VerifyProgress(table.Name, i, tables.Count, Math.Min(total, Interlocked.Add(ref done, units)), total));
             Step(0);
-            var claimed = tables.Where(t => t != table).SelectMany(t => t.Files ?? []).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
             results.Add(await VerifyTableAsync(s3, connection, receipt.Folder, table, claimed, sha256, Step, cancellationToken));
         }
         progress?.Report(new VerifyProgress("", tables.Count, tables.Count, total, total));

@@ -192,7 +192,7 @@ public sealed class DeliveryRunner(
             logger.LogDebug(e, "Could not count the rows of {Table}", stream.Table);
         }
         progress(new StreamProgress(stream.Name, 0, 0, 0, total));
-        var values = new KeyValues(run.LoadTime, CursorTime(mark, stream.CursorColumn, run.LoadTime), stream.Id.ToString(), stream.Name,
+        var values = new KeyValues(run.LoadTime, KeyTemplates.ConnectionPreviewStreams.CursorOf(stream), stream.Id.ToString(), stream.Name,
             connection.Id.ToString(), run.ConnectionRunId, Guid.NewGuid().ToString(), 0, extension);
         var roller = new PartRoller(s3, connection.Bucket, connection.KmsKeyArn, template, values, prefix, columns,
             connection.Format, connection.Compression, connection.MaxPartBytes);
@@ -238,12 +238,6 @@ public sealed class DeliveryRunner(
         }
         logger.LogInformation("Stream {Stream} of run {Run}: {Rows} rows in {Files} files", stream.Name, run.RunId, roller.Rows, roller.Files.Count);
         return new StreamOutcome(stream.Name, roller.Rows, roller.Files, schemaKey, newMark);
-    }
-
-    private static DateTimeOffset? CursorTime(string? mark, string? column, DateTimeOffset load)
-    {
-        if (column is null) return null;
-        return DateTimeOffset.TryParse(mark, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t.ToUniversalTime() : DateTimeOffset.UnixEpoch;
     }
 
     private static async Task<string> WriteReceiptAsync(Connection c, DeliveryRequest run, IAmazonS3 s3, string prefix, KeyTemplate template, IReadOnlyList<StreamOutcome> streams, CancellationToken ct)

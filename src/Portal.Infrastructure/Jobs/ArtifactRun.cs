@@ -19,7 +19,7 @@ public sealed class ArtifactRun(ArtifactSyncer syncer, ArtifactFolders folders, 
                   ? $"Name the schedule to sync: {string.Join(", ", connection.Schedules.Select(s => s.Name))}."
                   : $"The connection has no schedule '{scheduleName}'.");
         var commands = schedule.Commands.OrderBy(c => c.Position).ToList();
-        await recorder.StartAsync(run.Id, commands.Select(c => ArtifactLayout.CommandFolder(c.CommandId, c.Command).TrimEnd('/')), ct);
+        await recorder.StartAsync(run.Id, commands.Select(c => ArtifactLayout.CommandName(c.CommandId, c.Command)), ct);
         // The folders were checked when saved; a link or folder may have changed on the host since.
         foreach (var c in commands)
             if (folders.Problem(c.Folder) is { } problem) throw new InvalidOperationException(problem);

@@ -89,7 +89,7 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
     /// <summary>An artifact sync's success: per command its files and bytes; the keys are the archive folder and the pointer.</summary>
     public Task SucceedAsync(long runId, Artifacts.ArtifactSyncResult result, CancellationToken ct) =>
         SucceedAsync(runId,
-            result.Commands.Select(c => new StreamProgress(Portal.Core.Artifacts.ArtifactLayout.CommandFolder(c.Id, c.Command).TrimEnd('/'), 0, c.Files, c.Bytes)).ToList(),
+            result.Commands.Select(c => new StreamProgress(Portal.Core.Artifacts.ArtifactLayout.CommandName(c.Id, c.Command), 0, c.Files, c.Bytes)).ToList(),
             [result.ArchiveFolder, result.PointerKey], new Dictionary<string, string>(), ct);
 
     private async Task SucceedAsync(long runId, IReadOnlyList<StreamProgress> streamsDone, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string> marks, CancellationToken ct)

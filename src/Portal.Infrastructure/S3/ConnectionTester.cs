@@ -17,7 +17,7 @@ using Portal.Core.Setup;
 public sealed class ConnectionTester(ConnectionCredentials credentials, S3ClientFactory clients, IOptions<AwsOptions> options, TimeProvider clock)
 {
     public const string MarkerName = "portal-connection-test";
-    private const int MinPartSize = 5 * 1024 * 1024;
+    private const int MinPartSize = MultipartUploadStream.MinPartSize;
 
     public async Task<IReadOnlyList<TestStep>> TestAsync(Connection connection, CancellationToken cancellationToken)
     {
