@@ -15,9 +15,12 @@ using Portal.Core.Connections;
 /// </summary>
 public sealed class ObjectPreviewer(BucketBrowser browser, BucketClients clients, IOptions<BucketOptions> options)
 {
-    public async Task<ObjectPreview> PreviewAsync(Connection connection, string key, CancellationToken cancellationToken)
+    public async Task<ObjectPreview> PreviewAsync(Connection connection, string key, CancellationToken cancellationToken) =>
+        await PreviewAsync(connection, await browser.DetailsAsync(connection, key, cancellationToken), cancellationToken);
+
+    /// <summary>A preview of an object whose details the caller has already read (no second HEAD).</summary>
+    public async Task<ObjectPreview> PreviewAsync(Connection connection, ObjectDetails details, CancellationToken cancellationToken)
     {
-        var details = await browser.DetailsAsync(connection, key, cancellationToken);
         var format = PreviewFormat.Of(details.Key, details.ContentType);
         var gzip = format.Gzip || string.Equals(details.ContentEncoding, "gzip", StringComparison.OrdinalIgnoreCase);
         var empty = new ObjectPreview(details.Key, ObjectPreview.TextKind, format.Kind, gzip, details.Size, "", null, null, null, false, 0, "The object is empty.");

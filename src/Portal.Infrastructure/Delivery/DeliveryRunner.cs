@@ -1,7 +1,6 @@
 namespace Portal.Infrastructure.Delivery;
 
 using System.Collections.Concurrent;
-using System.Globalization;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;

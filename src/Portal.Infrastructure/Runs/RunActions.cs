@@ -26,6 +26,13 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
         return (items, total);
     }
 
+    /// <summary>How many runs match the filters (no page is read).</summary>
+    public async Task<int> CountAsync(RunQuery q, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await Filter(db, q).CountAsync(ct);
+    }
+
     /// <summary>A run with everything its page shows, through the tenant filter; null when the caller may not see it.</summary>
     public async Task<RunDetail?> DetailAsync(long id, CancellationToken ct)
     {
