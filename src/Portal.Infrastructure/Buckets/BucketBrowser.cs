@@ -42,6 +42,13 @@ public sealed class BucketBrowser(BucketClients clients, IOptions<BucketOptions>
     {
         var checkedKey = BucketPaths.Key(connection.Prefix, key) ?? throw Outside(key);
         using var s3 = await clients.CreateAsync(connection, cancellationToken);
+        return await DetailsAsync(s3, connection, checkedKey, cancellationToken);
+    }
+
+    /// <summary>The details with a client the caller already has (the key is checked again: callers may pass it unchecked).</summary>
+    private static async Task<ObjectDetails> DetailsAsync(IAmazonS3 s3, Connection connection, string key, CancellationToken cancellationToken)
+    {
+        var checkedKey = BucketPaths.Key(connection.Prefix, key) ?? throw Outside(key);
         var head = await BucketClients.CallAsync(connection, $"reading the details of {checkedKey}", () => s3.GetObjectMetadataAsync(connection.Bucket, checkedKey, cancellationToken));
         var metadata = head.Metadata.Keys.Order(StringComparer.Ordinal).ToDictionary(k => k, k => head.Metadata[k], StringComparer.Ordinal);
         return new ObjectDetails(checkedKey, head.ContentLength, head.LastModified is { } m ? new DateTimeOffset(m.ToUniversalTime(), TimeSpan.Zero) : null,
@@ -70,8 +77,8 @@ public sealed class BucketBrowser(BucketClients clients, IOptions<BucketOptions>
     public async Task<PresignedLink> PresignAsync(Connection connection, string key, CancellationToken cancellationToken, TimeSpan? expiry = null)
     {
         var lifetime = expiry ?? options.Value.PresignExpiry;
-        var details = await DetailsAsync(connection, key, cancellationToken);
         using var s3 = await clients.CreateAsync(connection, cancellationToken, credentialsValidFor: lifetime);
+        var details = await DetailsAsync(s3, connection, key, cancellationToken);
         var request = new GetPreSignedUrlRequest
         {
             BucketName = connection.Bucket,

@@ -1,5 +1,6 @@
 namespace Portal.Infrastructure.Buckets;
 
+using Amazon.S3;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Buckets;
 using Portal.Core.Connections;
@@ -19,9 +20,17 @@ public sealed class ReceiptReader(BucketClients clients, IDbContextFactory<Porta
 
     public async Task<FoundReceipt> ReadAsync(Connection connection, string? folder, CancellationToken cancellationToken)
     {
+        using var s3 = await clients.CreateAsync(connection, cancellationToken);
+        var (key, at, document) = await ReadDocumentAsync(s3, connection, folder, cancellationToken);
+        return new FoundReceipt(key, at, document, await RunOfAsync(connection, document, cancellationToken));
+    }
+
+    /// <summary>The receipt of a folder as written, with a client the caller has (no lookup of its run).</summary>
+    internal static async Task<(string Key, string Folder, ReceiptDocument Document)> ReadDocumentAsync(
+        IAmazonS3 s3, Connection connection, string? folder, CancellationToken cancellationToken)
+    {
         var at = BucketPaths.Folder(connection.Prefix, folder) ?? throw BucketBrowser.Outside(folder);
         var key = at + FileName;
-        using var s3 = await clients.CreateAsync(connection, cancellationToken);
         var text = await SmallObjects.ReadTextAsync(s3, connection, key, MaxReceiptBytes, cancellationToken);
         ReceiptDocument document;
         try
@@ -32,7 +41,7 @@ public sealed class ReceiptReader(BucketClients clients, IDbContextFactory<Porta
         {
             throw new BucketException($"{key} cannot be read as a receipt: {e.Message}", e);
         }
-        return new FoundReceipt(key, at, document, await RunOfAsync(connection, document, cancellationToken));
+        return (key, at, document);
     }
 
     private async Task<long?> RunOfAsync(Connection connection, ReceiptDocument receipt, CancellationToken ct)

@@ -13,16 +13,16 @@ using Portal.Core.Receipts;
 /// receipt's files and <c>total_file_count</c>; on request every file whose size matches is read and its
 /// sha256 compared (streamed, a few files at a time, so memory stays flat).
 /// </summary>
-public sealed class ReceiptVerifier(ReceiptReader receipts, BucketClients clients, IOptions<BucketOptions> options, TimeProvider clock)
+public sealed class ReceiptVerifier(BucketClients clients, IOptions<BucketOptions> options, TimeProvider clock)
 {
     public async Task<ReceiptVerification> VerifyAsync(Connection connection, string? folder, bool sha256, IProgress<VerifyProgress>? progress, CancellationToken cancellationToken)
     {
-        var receipt = await receipts.ReadAsync(connection, folder, cancellationToken);
+        using var s3 = await clients.CreateAsync(connection, cancellationToken);
+        var receipt = await ReceiptReader.ReadDocumentAsync(s3, connection, folder, cancellationToken);
         var tables = receipt.Document.Tables;
         var total = tables.Sum(t => (long)(t.TotalFileCount ?? t.Files?.Count ?? 0)) * (sha256 ? 2 : 1);
         long done = 0;
         var results = new List<TableVerification>();
-        using var s3 = await clients.CreateAsync(connection, cancellationToken);
         // Every key the receipt names: a table's own keys are never "claimed elsewhere" (TableCheck looks at its own first).
         var claimed = tables.SelectMany(t => t.Files ?? []).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < tables.Count; i++)
