@@ -37,10 +37,8 @@ public sealed class ConnectionService(IDbContextFactory<PortalDbContext> context
         var connection = await db.Connections.Include(c => c.Streams).FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
             ?? throw new KeyNotFoundException($"No connection {id}.");
         var text = string.IsNullOrWhiteSpace(template) ? null : template;
-        var effective = text ?? DefaultTemplates.For(connection.Kind);
-        var findings = KeyTemplateLinter.Lint(KeyTemplate.Parse(effective), new LintContext(
-            connection.Prefix, FileFormats.Extension(connection.Format, connection.Compression),
-            ConnectionPreviewStreams.Of(connection).Select(s => new StreamShape(s.Name, s.Cursor is not null)).ToList()));
+        var findings = ConnectionValidator.LintTemplate(text, connection.Kind, connection.Prefix, connection.Format, connection.Compression,
+            ConnectionPreviewStreams.Of(connection).Select(s => new StreamShape(s.Name, s.Cursor is not null)).ToList());
         var errors = new FieldErrors();
         foreach (var error in findings.Where(f => f.Severity == DiagnosticSeverity.Error))
             errors.Add("template", error.Message);

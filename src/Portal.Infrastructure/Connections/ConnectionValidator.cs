@@ -151,12 +151,16 @@ public static class ConnectionValidator
 
     private static void ValidateTemplate(ConnectionInput input, DeliveryKind kind, string format, string compression, FieldErrors e)
     {
-        var template = string.IsNullOrWhiteSpace(input.Template) ? DefaultTemplates.For(kind) : input.Template;
         var streams = (input.Streams ?? []).Select(s => new StreamShape(s.Name!, s.CursorColumn is not null)).ToList();
-        var findings = KeyTemplateLinter.Lint(KeyTemplate.Parse(template), new LintContext(input.Prefix, FileFormats.Extension(format, compression), streams));
-        foreach (var error in findings.Where(f => f.Severity == DiagnosticSeverity.Error))
+        foreach (var error in LintTemplate(input.Template, kind, input.Prefix, format, compression, streams).Where(f => f.Severity == DiagnosticSeverity.Error))
             e.Add("template", error.Message);
     }
+
+    /// <summary>A connection's key template (its kind's default when empty) linted against its prefix, format and streams.</summary>
+    internal static IReadOnlyList<KeyDiagnostic> LintTemplate(
+        string? template, DeliveryKind kind, string? prefix, string format, string compression, IReadOnlyList<StreamShape> streams) =>
+        KeyTemplateLinter.Lint(KeyTemplate.Parse(string.IsNullOrWhiteSpace(template) ? DefaultTemplates.For(kind) : template),
+            new LintContext(prefix, FileFormats.Extension(format, compression), streams));
 
     private static void Check(FieldErrors e, string field, string? problem)
     {
