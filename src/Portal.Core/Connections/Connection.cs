@@ -67,4 +67,10 @@ public sealed class Connection : ICustomerOwned
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>
+    /// When the connection was deleted. A deleted connection is archived, not removed: it no longer runs or
+    /// lists, but its runs and audit trail stay readable under its name.
+    /// </summary>
+    public DateTimeOffset? ArchivedAt { get; set; }
 }

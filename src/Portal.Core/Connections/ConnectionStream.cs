@@ -16,8 +16,14 @@ public sealed class ConnectionStream
     /// <summary>The cursor's value for the first run.</summary>
     public string? CursorStart { get; set; }
 
-    /// <summary>The high-water mark after the last successful run.</summary>
+    /// <summary>The high-water mark after the last successful run, as text of <see cref="CursorKind"/>.</summary>
     public string? CursorValue { get; set; }
+
+    /// <summary>
+    /// What the cursor column holds, read from the source when the stream is saved (or, when it could not
+    /// be told then, at the first run that finds values); marks are compared in this kind.
+    /// </summary>
+    public Sources.CursorKind? CursorKind { get; set; }
 
     public int Position { get; set; }
 }

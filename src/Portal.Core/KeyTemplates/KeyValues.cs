@@ -10,4 +10,11 @@ public readonly record struct KeyValues(
     string ConnectionRunId,
     string StreamRunId,
     long Part,
-    string Extension);
+    string Extension)
+{
+    /// <summary>
+    /// The dump's folder name when it is not the load time's minute (<c>2025-04-14T11:23</c>): a second dump within
+    /// the same minute gets seconds and, if need be, a suffix, so no two dumps share a folder.
+    /// </summary>
+    public string? DumpName { get; init; }
+}

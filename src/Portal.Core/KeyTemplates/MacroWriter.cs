@@ -24,6 +24,7 @@ internal static class MacroWriter
             case MacroKind.Hour: w.AppendPadded(Utc(v.LoadTime).Hour, 2); break;
             case MacroKind.Minute: w.AppendPadded(Utc(v.LoadTime).Minute, 2); break;
             case MacroKind.Second: w.AppendPadded(Utc(v.LoadTime).Second, 2); break;
+            case MacroKind.DumpTime when v.DumpName is { } name: w.Append(name); break;
             case MacroKind.DumpTime: DumpTime(ref w, Utc(v.LoadTime)); break;
             case MacroKind.CursorYear: w.AppendPadded(Cursor(v).Year, 4); break;
             case MacroKind.CursorMonth: w.AppendPadded(Cursor(v).Month, 2); break;

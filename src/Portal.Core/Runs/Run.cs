@@ -63,6 +63,18 @@ public sealed class Run : ICustomerOwned
 
     public List<RunStream> Streams { get; set; } = [];
 
+    /// <summary>When someone asked for the run to stop; the node running it sees this with its next heartbeat.</summary>
+    public DateTimeOffset? CancelRequestedAt { get; set; }
+
+    /// <summary>
+    /// A dump's folder name (what <c>{dump_time}</c> expands to), chosen before its first object is written so
+    /// that no two dumps share a folder; the retries and recovery of the same dump write into it again.
+    /// </summary>
+    public string? DumpFolder { get; set; }
+
+    /// <summary>The worker process that ran it (host name and process id).</summary>
+    public string? Node { get; set; }
+
     /// <summary>What a run left <see cref="RunStatus.Running"/> by a worker that died is failed with.</summary>
     public const string InterruptedError = "Interrupted: the worker stopped.";
 }

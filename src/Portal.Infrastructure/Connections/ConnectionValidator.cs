@@ -18,8 +18,10 @@ public static class ConnectionValidator
     /// <param name="input">What the client sent.</param>
     /// <param name="existing">The connection being changed, or null for a new one.</param>
     /// <param name="isAdmin">Only admins set custom endpoints.</param>
-    public static FieldErrors Validate(ConnectionInput input, Connection? existing, bool isAdmin)
+    /// <param name="minimumInterval">Schedules that fire more often are refused (<c>Portal:Runs:MinimumInterval</c>, 5 minutes by default).</param>
+    public static FieldErrors Validate(ConnectionInput input, Connection? existing, bool isAdmin, TimeSpan? minimumInterval = null)
     {
+        var interval = minimumInterval ?? DefaultMinimumInterval;
         var e = new FieldErrors();
         e.Require(!string.IsNullOrWhiteSpace(input.Name) && input.Name.Trim().Length <= 200, "name", "Name the connection (1 to 200 characters).");
         var kind = ParseKind(input.Kind, e);
@@ -45,13 +47,12 @@ public static class ConnectionValidator
             foreach (var m in messages) e.Add(field, m);
         if (input.MaxPartBytes is { } max && max is < MinPartBytes or > MaxPartBytes)
             e.Add("maxPartBytes", $"A part is {MinPartBytes:N0} bytes to 5 TiB (S3's largest object).");
-        if (!string.IsNullOrWhiteSpace(input.Schedule) && !CronSchedule.TryParse(input.Schedule, out _, out var cronError))
-            e.Add("schedule", cronError);
+        if (!string.IsNullOrWhiteSpace(input.Schedule)) CheckCron(e, "schedule", input.Schedule, interval);
         if (input.Retries is { } retries && retries is < 0 or > 10)
             e.Add("retries", "Retry a failed run 0 to 10 times.");
 
         ValidateStreams(input.Streams ?? [], kind, e);
-        ValidateSchedules(input.Schedules ?? [], kind, e);
+        ValidateSchedules(input.Schedules ?? [], kind, interval, e);
         if (kind is DeliveryKind.ArtifactSync && input.SourceId is not null)
             e.Add("sourceId", "An artifact sync reads dbt's target/ folders, not a source database: leave the source empty.");
         if (kind is DeliveryKind.Dump or DeliveryKind.StreamExport && e.IsValid)
@@ -116,7 +117,7 @@ public static class ConnectionValidator
         }
     }
 
-    private static void ValidateSchedules(IReadOnlyList<ScheduleInput> schedules, DeliveryKind? kind, FieldErrors e)
+    private static void ValidateSchedules(IReadOnlyList<ScheduleInput> schedules, DeliveryKind? kind, TimeSpan interval, FieldErrors e)
     {
         if (kind != DeliveryKind.ArtifactSync)
         {
@@ -132,7 +133,7 @@ public static class ConnectionValidator
             if (s is null) { e.Add(at, "A schedule cannot be null."); continue; }
             Check(e, $"{at}.name", ConnectionRules.SafeNameProblem(s.Name, "schedule"));
             if (s.Name is not null && !names.Add(s.Name)) e.Add($"{at}.name", $"Two schedules are named '{s.Name}'.");
-            if (!CronSchedule.TryParse(s.Cron, out _, out var cronError)) e.Add($"{at}.cron", cronError);
+            CheckCron(e, $"{at}.cron", s.Cron, interval);
             var commands = s.Commands ?? [];
             if (commands.Count == 0) e.Add($"{at}.commands", "A schedule needs at least one dbt command.");
             var ids = new HashSet<long>();
@@ -161,6 +162,21 @@ public static class ConnectionValidator
         string? template, DeliveryKind kind, string? prefix, string format, string compression, IReadOnlyList<StreamShape> streams) =>
         KeyTemplateLinter.Lint(KeyTemplate.Parse(string.IsNullOrWhiteSpace(template) ? DefaultTemplates.For(kind) : template),
             new LintContext(prefix, FileFormats.Extension(format, compression), streams));
+
+    public static readonly TimeSpan DefaultMinimumInterval = TimeSpan.FromMinutes(5);
+
+    // A schedule that parses and leaves at least the minimum interval between two runs.
+    private static void CheckCron(FieldErrors e, string field, string? cron, TimeSpan interval)
+    {
+        if (!CronSchedule.TryParse(cron, out var schedule, out var error)) e.Add(field, error);
+        else if (schedule!.ShortestGap(interval) is { } gap)
+            e.Add(field, $"This schedule runs {Every(gap)} apart; runs must be at least {Every(interval)} apart (Portal:Runs:MinimumInterval).");
+    }
+
+    private static string Every(TimeSpan t) =>
+        t.TotalHours >= 1 && t.TotalHours == Math.Floor(t.TotalHours) ? $"{t.TotalHours:0} hour{(t.TotalHours == 1 ? "" : "s")}"
+        : t.TotalMinutes >= 1 && t.TotalMinutes == Math.Floor(t.TotalMinutes) ? $"{t.TotalMinutes:0} minute{(t.TotalMinutes == 1 ? "" : "s")}"
+        : $"{t.TotalSeconds:0.###} second{(t.TotalSeconds == 1 ? "" : "s")}";
 
     private static void Check(FieldErrors e, string field, string? problem)
     {

@@ -7,20 +7,26 @@ using Portal.Core.Secrets;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Secrets;
+using Portal.Infrastructure.Sources;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 /// <summary>
 /// Creates, changes and deletes connections. Everything is validated before anything is written, and
 /// written in one SaveChanges: a connection is never half-saved. The ExternalId is generated here and
 /// nowhere else; secrets are encrypted before they reach the entity.
 /// </summary>
-public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts, ISecretProtector secrets, Jobs.ConnectionScheduler scheduler, Artifacts.ArtifactFolders folders, TimeProvider clock)
+public sealed class ConnectionWriter(
+    IDbContextFactory<PortalDbContext> contexts, ISecretProtector secrets, Jobs.ConnectionScheduler scheduler, Artifacts.ArtifactFolders folders,
+    Sources.SourceReaderFactory sources, IOptions<Runs.RunRecoveryOptions> runOptions, ILogger<ConnectionWriter> logger, TimeProvider clock)
 {
     public async Task<Connection> CreateAsync(ConnectionInput input, bool isAdmin, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var errors = ConnectionValidator.Validate(input, null, isAdmin);
+        var errors = ConnectionValidator.Validate(input, null, isAdmin, runOptions.Value.MinimumInterval);
         CheckFolders(input, errors);
         await CheckReferencesAsync(db, input, input.CustomerId, null, errors, cancellationToken);
+        var kinds = await CheckCursorsAsync(db, input, errors, cancellationToken);
         errors.ThrowIfInvalid();
 
         var connection = new Connection
@@ -31,7 +37,7 @@ public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts
             Region = input.Region!,
             ExternalId = ExternalIds.Create(),
         };
-        Apply(connection, input);
+        Apply(connection, input, kinds);
         db.Connections.Add(connection);
         await db.SaveChangesAsync(cancellationToken);
         await scheduler.SyncAsync(connection, cancellationToken);
@@ -42,17 +48,18 @@ public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var connection = await db.Connections.WithChildren().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) ?? throw new KeyNotFoundException($"No connection {id}.");
-        var errors = ConnectionValidator.Validate(input, connection, isAdmin);
+        var errors = ConnectionValidator.Validate(input, connection, isAdmin, runOptions.Value.MinimumInterval);
         CheckFolders(input, errors);
         if (input.CustomerId is { } moved && moved != connection.CustomerId)
             errors.Add("customerId", "A connection stays with its customer; create a new one for another customer.");
         await CheckReferencesAsync(db, input, connection.CustomerId, connection.Id, errors, cancellationToken);
+        var kinds = await CheckCursorsAsync(db, input, errors, cancellationToken);
         errors.ThrowIfInvalid();
 
         connection.Name = input.Name!.Trim();
         connection.Bucket = input.Bucket!;
         connection.Region = input.Region!;
-        Apply(connection, input);
+        Apply(connection, input, kinds);
         connection.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         // Saving a connection reschedules it; disabling pauses it without deleting.
@@ -63,9 +70,12 @@ public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var connection = await db.Connections.Include(c => c.Streams).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var connection = await db.Connections.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (connection is null) return false;
-        db.Connections.Remove(connection);
+        // Archived, not removed: its runs, their logs and the audit trail stay readable under its name.
+        connection.ArchivedAt = connection.UpdatedAt = clock.GetUtcNow();
+        connection.Enabled = false;
+        Audit.AuditLog.Record(db, "ConnectionDeleted", nameof(Connection), id.ToString(), connection.CustomerId, $"{connection.Name} (archived with its run history)");
         await db.SaveChangesAsync(cancellationToken);
         await scheduler.DeleteAsync(id, cancellationToken);
         return true;
@@ -107,7 +117,7 @@ public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts
         if (input.SourceId is { } sourceId && !await db.Sources.AnyAsync(s => s.Id == sourceId && s.CustomerId == customerId, ct))
             errors.Add("sourceId", "Choose a source of the same customer.");
         var name = input.Name?.Trim();
-        if (name is not null && await db.Connections.IgnoreQueryFilters().AnyAsync(c => c.CustomerId == customerId && c.Name == name && c.Id != self, ct))
+        if (name is not null && await db.Connections.IgnoreQueryFilters().AnyAsync(c => c.CustomerId == customerId && c.Name == name && c.Id != self && c.ArchivedAt == null, ct))
             errors.Add("name", $"This customer already has a connection named '{name}'.");
     }
 
@@ -127,7 +137,58 @@ public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts
         }
     }
 
-    private void Apply(Connection c, ConnectionInput input)
+    /// <summary>
+    /// Each cursor column is looked up in the source: one that is missing, cannot be ordered or mixes kinds is
+    /// refused with a message naming it, and a start value must be of its kind. Returns the kinds read; a source that
+    /// cannot be reached now leaves them to the first run (saving is not held up by a database that is down).
+    /// </summary>
+    private async Task<Dictionary<string, Core.Sources.CursorKind?>> CheckCursorsAsync(PortalDbContext db, ConnectionInput input, FieldErrors errors, CancellationToken ct)
+    {
+        var kinds = new Dictionary<string, Core.Sources.CursorKind?>(StringComparer.Ordinal);
+        var streams = input.Streams ?? [];
+        if (input.Kind != nameof(DeliveryKind.StreamExport) || input.SourceId is not { } sourceId || streams.All(s => s?.CursorColumn is null)) return kinds;
+        var source = await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sourceId, ct);
+        if (source is null) return kinds;
+        ISourceReader reader;
+        try
+        {
+            reader = sources.Open(source);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not open source {Source} to read cursor columns; their kinds are read at the first run", sourceId);
+            return kinds;
+        }
+        await using (reader)
+        {
+            for (var i = 0; i < streams.Count; i++)
+            {
+                if (streams[i] is not { Name: { } name, Table: { } table, CursorColumn: { } column }) continue;
+                try
+                {
+                    var cursor = await reader.CursorAsync(table, column.Trim(), ct);
+                    kinds[name] = cursor?.Kind;
+                    if (cursor is not null && streams[i].CursorStart is { } start && Core.Sources.CursorMarks.MarkProblem(cursor.Kind, start) is { } problem)
+                        errors.Add($"streams[{i}].cursorStart", problem);
+                }
+                catch (CursorColumnException e)
+                {
+                    errors.Add($"streams[{i}].cursorColumn", e.Message);
+                }
+                catch (InvalidOperationException e) when (e.Message.StartsWith("The source has no table", StringComparison.Ordinal))
+                {
+                    errors.Add($"streams[{i}].table", e.Message);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "Could not read cursor column {Column} of {Table}; its kind is read at the first run", column, table);
+                }
+            }
+        }
+        return kinds;
+    }
+
+    private void Apply(Connection c, ConnectionInput input, IReadOnlyDictionary<string, Core.Sources.CursorKind?> kinds)
     {
         c.Kind = Enum.Parse<DeliveryKind>(input.Kind!);
         c.Prefix = PathPrefix.Normalise(input.Prefix);
@@ -143,9 +204,10 @@ public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts
         c.Compression = input.Compression ?? "gzip";
         c.MaxPartBytes = input.MaxPartBytes ?? 128L * 1024 * 1024;
         c.Schedule = ConnectionValidator.Empty(input.Schedule);
-        c.Enabled = input.Enabled ?? true;
+        // Left out of a PUT, the state stays as it is (a paused connection is not resumed by an edit).
+        c.Enabled = input.Enabled ?? c.Enabled;
         c.Retries = input.Retries ?? 1;
-        ApplyStreams(c, input.Streams ?? []);
+        ApplyStreams(c, input.Streams ?? [], kinds);
         ApplySchedules(c, input.Schedules ?? []);
     }
 
@@ -182,7 +244,7 @@ public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts
     }
 
     // Streams keep their id (and cursor mark) when their name stays: renaming a table must not re-export it.
-    private static void ApplyStreams(Connection c, IReadOnlyList<StreamInput> streams)
+    private static void ApplyStreams(Connection c, IReadOnlyList<StreamInput> streams, IReadOnlyDictionary<string, Core.Sources.CursorKind?> kinds)
     {
         var byName = c.Streams.ToDictionary(s => s.Name, StringComparer.Ordinal);
         for (var i = 0; i < streams.Count; i++)
@@ -193,9 +255,11 @@ public sealed class ConnectionWriter(IDbContextFactory<PortalDbContext> contexts
                 stream = new ConnectionStream { Name = input.Name!, Table = input.Table! };
                 c.Streams.Add(stream);
             }
+            var column = ConnectionValidator.Empty(input.CursorColumn);
+            if (stream.CursorColumn != column) (stream.CursorValue, stream.CursorKind) = (null, null);
             stream.Table = input.Table!;
-            if (stream.CursorColumn != input.CursorColumn) stream.CursorValue = null;
-            stream.CursorColumn = ConnectionValidator.Empty(input.CursorColumn);
+            stream.CursorColumn = column;
+            if (column is not null && kinds.TryGetValue(stream.Name, out var kind) && kind is not null) stream.CursorKind = kind;
             stream.CursorStart = ConnectionValidator.Empty(input.CursorStart);
             stream.Position = i;
         }

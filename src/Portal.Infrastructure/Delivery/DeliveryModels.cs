@@ -1,13 +1,20 @@
 namespace Portal.Infrastructure.Delivery;
 
 /// <summary>One run of a connection's delivery: its number, id (for keys) and load time.</summary>
-public sealed record DeliveryRequest(long RunId, string ConnectionRunId, DateTimeOffset LoadTime);
+public sealed record DeliveryRequest(long RunId, string ConnectionRunId, DateTimeOffset LoadTime)
+{
+    /// <summary>A dump's folder name chosen by an earlier attempt of the same dump: this attempt writes it again.</summary>
+    public string? DumpFolder { get; init; }
+
+    /// <summary>Called with a new dump's folder name before anything is written into it (the run records it, for its retries).</summary>
+    public Func<string, CancellationToken, Task>? FolderChosen { get; init; }
+}
 
 /// <summary>Progress of a stream while it runs.</summary>
 public sealed record StreamProgress(string Name, long Rows, int Parts, long Bytes, long? Total = null);
 
 /// <summary>What a stream delivered, and the cursor mark to save if the whole run succeeds.</summary>
-public sealed record StreamOutcome(string Name, long Rows, IReadOnlyList<DeliveredFile> Files, string? SchemaKey, string? NewMark)
+public sealed record StreamOutcome(string Name, long Rows, IReadOnlyList<DeliveredFile> Files, string? SchemaKey, string? NewMark, Portal.Core.Sources.CursorKind? CursorKind = null)
 {
     public long Bytes => Files.Sum(f => f.Bytes);
 }

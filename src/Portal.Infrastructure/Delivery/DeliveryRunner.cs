@@ -25,6 +25,8 @@ public sealed class DeliveryRunner(
 {
     public const string ReceiptName = "receipt.json";
 
+    private static readonly KeyTemplate SchemaFolder = KeyTemplate.Parse("{dump_time}/schemas/bigquery/");
+
     public async Task<DeliveryOutcome> RunAsync(
         Connection connection, Source source, DeliveryRequest run, Action<StreamProgress> progress, Action<RunNote>? log, CancellationToken cancellationToken)
     {
@@ -34,6 +36,21 @@ public sealed class DeliveryRunner(
         await AbortOrphansAsync(connection, s3, prefix, DateTime.UtcNow, cancellationToken);
         var template = KeyTemplate.Parse(connection.Template ?? DefaultTemplates.For(connection.Kind));
         var extension = FileFormats.Extension(connection.Format, connection.Compression);
+        DumpTarget? dump = null;
+        if (connection.Kind == DeliveryKind.Dump)
+        {
+            try
+            {
+                dump = await PrepareDumpAsync(connection, run, s3, prefix, template, extension, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new DeliveryFailedException(Describe(e), e, []) { Step = "choosing the dump's folder" };
+            }
+            log(new RunNote("DumpFolder", null, dump.Reused
+                ? $"Attempt {run.RunId} writes the folder {dump.FolderKey}/ of the attempt it retries again."
+                : $"The dump goes to {dump.FolderKey}/."));
+        }
         var outcomes = new ConcurrentDictionary<string, StreamOutcome>(StringComparer.Ordinal);
         var rollers = new ConcurrentBag<PartRoller>();
         // A stalled server can leave a request hanging past the SDK's own timeout; the watchdog ends
@@ -52,7 +69,7 @@ public sealed class DeliveryRunner(
                 async (stream, ct) =>
                 {
                     log(new RunNote(RunNote.StreamStarted, stream.Name, $"Reading {stream.Table}."));
-                    var outcome = await DeliverStreamAsync(connection, source, stream, run, s3, template, prefix, extension, rollers, Report, log, watchdog, ct);
+                    var outcome = await DeliverStreamAsync(connection, source, stream, run, s3, template, prefix, extension, dump?.Name, rollers, Report, log, watchdog, ct);
                     outcomes[stream.Name] = outcome;
                     log(new RunNote(RunNote.StreamFinished, stream.Name, $"{outcome.Rows:N0} rows in {outcome.Files.Count} files, {outcome.Bytes:N0} bytes."));
                 });
@@ -82,7 +99,12 @@ public sealed class DeliveryRunner(
         {
             try
             {
-                receiptKey = await WriteReceiptAsync(connection, run, s3, prefix, template, ordered, cancellationToken);
+                if (dump!.Reused)
+                {
+                    var removed = await RemoveStaleAsync(connection, s3, dump, ordered, cancellationToken);
+                    if (removed > 0) log(new RunNote("StaleRemoved", null, $"{removed} objects an interrupted attempt of this dump left in {dump.FolderKey}/ were removed."));
+                }
+                receiptKey = await WriteReceiptAsync(connection, run, s3, prefix, template, ordered, dump, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -150,12 +172,12 @@ public sealed class DeliveryRunner(
 
     private async Task<StreamOutcome> DeliverStreamAsync(
         Connection connection, Source source, ConnectionStream stream, DeliveryRequest run, IAmazonS3 s3, KeyTemplate template,
-        string prefix, string extension, ConcurrentBag<PartRoller> rollers, Action<StreamProgress> progress, Action<RunNote> log, StallWatchdog watchdog, CancellationToken ct)
+        string prefix, string extension, string? dumpName, ConcurrentBag<PartRoller> rollers, Action<StreamProgress> progress, Action<RunNote> log, StallWatchdog watchdog, CancellationToken ct)
     {
         var step = "opening the source";
         try
         {
-            return await DeliverStreamAsync(connection, source, stream, run, s3, template, prefix, extension, rollers, progress, log, watchdog, s => step = s, ct);
+            return await DeliverStreamAsync(connection, source, stream, run, s3, template, prefix, extension, dumpName, rollers, progress, log, watchdog, s => step = s, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -165,25 +187,44 @@ public sealed class DeliveryRunner(
 
     private async Task<StreamOutcome> DeliverStreamAsync(
         Connection connection, Source source, ConnectionStream stream, DeliveryRequest run, IAmazonS3 s3, KeyTemplate template, string prefix, string extension,
-        ConcurrentBag<PartRoller> rollers, Action<StreamProgress> progress, Action<RunNote> log, StallWatchdog watchdog, Action<string> at, CancellationToken ct)
+        string? dumpName, ConcurrentBag<PartRoller> rollers, Action<StreamProgress> progress, Action<RunNote> log, StallWatchdog watchdog, Action<string> at, CancellationToken ct)
     {
         await using var reader = sources.Open(source);
         at($"reading the columns of {stream.Table}");
         var columns = await reader.ColumnsAsync(stream.Table, ct);
         CursorRange? range = null;
         string? newMark = null;
-        var mark = stream.CursorValue ?? stream.CursorStart;
+        CursorKind? cursorKind = null;
+        var read = true;
         if (connection.Kind == DeliveryKind.StreamExport && stream.CursorColumn is { } cursorColumn)
         {
-            // The run reads mark < cursor <= the largest cursor present when it starts; that value becomes the new mark.
-            newMark = await reader.MaxCursorAsync(stream.Table, cursorColumn, ct) ?? mark;
-            range = new CursorRange(cursorColumn, mark, newMark ?? "");
+            at($"reading the cursor column {cursorColumn} of {stream.Table}");
+            var mark = stream.CursorValue ?? stream.CursorStart;
+            newMark = mark;
+            // The kind is read again each run: a column's values decide it in SQLite, and they may have changed.
+            var cursor = await reader.CursorAsync(stream.Table, cursorColumn, ct);
+            cursorKind = cursor?.Kind ?? stream.CursorKind;
+            read = false;
+            if (cursor is not null)
+            {
+                if (mark is not null && CursorMarks.MarkProblem(cursor.Kind, mark) is { } problem)
+                    throw new CursorColumnException(
+                        $"The cursor column '{cursorColumn}' of '{stream.Table}' holds {cursor.Kind.ToString().ToLowerInvariant()} values, but the stream's mark does not: {problem} " +
+                        "Set the stream's cursor start again (saving it with another cursor column resets the mark).");
+                // The run reads mark < cursor <= the largest cursor above the mark when it starts; that value becomes the new mark.
+                if (await reader.MaxCursorAsync(stream.Table, cursor, mark, ct) is { } upper)
+                {
+                    newMark = upper;
+                    range = new CursorRange(cursor, mark, upper);
+                    read = true;
+                }
+            }
         }
         at($"counting the rows of {stream.Table}");
         long? total = null;
         try
         {
-            total = await reader.EstimateRowsAsync(stream.Table, range, ct);
+            total = read ? await reader.EstimateRowsAsync(stream.Table, range, ct) : 0;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -192,7 +233,7 @@ public sealed class DeliveryRunner(
         }
         progress(new StreamProgress(stream.Name, 0, 0, 0, total));
         var values = new KeyValues(run.LoadTime, KeyTemplates.ConnectionPreviewStreams.CursorOf(stream), stream.Id.ToString(), stream.Name,
-            connection.Id.ToString(), run.ConnectionRunId, Guid.NewGuid().ToString(), 0, extension);
+            connection.Id.ToString(), run.ConnectionRunId, Guid.NewGuid().ToString(), 0, extension) { DumpName = dumpName };
         var roller = new PartRoller(s3, connection.Bucket, connection.KmsKeyArn, template, values, prefix, columns,
             connection.Format, connection.Compression, connection.MaxPartBytes);
         rollers.Add(roller);
@@ -208,7 +249,7 @@ public sealed class DeliveryRunner(
         }
 
         LogParts();
-        if (range is null || newMark is not null)
+        if (read)
         {
             var sinceReport = 0;
             await foreach (var row in reader.ReadAsync(stream.Table, columns, range, ct))
@@ -232,20 +273,29 @@ public sealed class DeliveryRunner(
         if (connection.Kind == DeliveryKind.Dump)
         {
             at("writing the schema file");
-            schemaKey = PathPrefix.Join(prefix, KeyTemplate.Parse("{dump_time}/schemas/bigquery/").Expand(values) + stream.Name + ".json");
+            schemaKey = PathPrefix.Join(prefix, SchemaFolder.Expand(values) + stream.Name + ".json");
             await PutSmallAsync(s3, connection, schemaKey, BigQuerySchema.For(columns).ToJsonString(), ct);
         }
         logger.LogInformation("Stream {Stream} of run {Run}: {Rows} rows in {Files} files", stream.Name, run.RunId, roller.Rows, roller.Files.Count);
-        return new StreamOutcome(stream.Name, roller.Rows, roller.Files, schemaKey, newMark);
+        return new StreamOutcome(stream.Name, roller.Rows, roller.Files, schemaKey, newMark, cursorKind);
     }
 
-    private static async Task<string> WriteReceiptAsync(Connection c, DeliveryRequest run, IAmazonS3 s3, string prefix, KeyTemplate template, IReadOnlyList<StreamOutcome> streams, CancellationToken ct)
+    /// <summary>A dump's folder: its name (what <c>{dump_time}</c> expands to), full key, the receipt before it, and whether an earlier attempt of it chose it.</summary>
+    private sealed record DumpTarget(string Name, string FolderKey, PreviousDump? Previous, bool Reused);
+
+    /// <summary>
+    /// Reads the previous receipt and picks the dump's folder: the one an earlier attempt of the same dump chose, or
+    /// else the first name (minute, then seconds, then suffixes) whose folders hold nothing and that the previous
+    /// receipt does not name, so a dump never writes into, deletes from or mixes with another dump's folder.
+    /// </summary>
+    private async Task<DumpTarget> PrepareDumpAsync(Connection c, DeliveryRequest run, IAmazonS3 s3, string prefix, KeyTemplate template, string extension, CancellationToken ct)
     {
-        var receiptKey = prefix + ReceiptName;
+        if (!template.Uses.Contains(MacroKind.DumpTime))
+            throw new InvalidOperationException("The dump's key template has no {dump_time}: every dump would overwrite the last. Add {dump_time} to the template.");
         PreviousDump? previous = null;
         try
         {
-            using var old = await s3.GetObjectAsync(c.Bucket, receiptKey, ct);
+            using var old = await s3.GetObjectAsync(c.Bucket, prefix + ReceiptName, ct);
             using var text = new StreamReader(old.ResponseStream);
             previous = Receipt.PreviousOf(await text.ReadToEndAsync(ct));
         }
@@ -253,15 +303,70 @@ public sealed class DeliveryRunner(
         {
             // The first dump: nothing to point back to.
         }
+        if (run.DumpFolder is { } again) return new DumpTarget(again, DumpFolderKey(prefix, run, again), previous, Reused: true);
+
+        foreach (var name in DumpLayout.FolderNames(run.LoadTime))
+        {
+            var folderKey = DumpFolderKey(prefix, run, name);
+            if (previous?.Folder is { } used && (used == folderKey || used.StartsWith(folderKey + "/", StringComparison.Ordinal))) continue;
+            // The dump folder and, for templates that put {dump_time} further down, each table's folder.
+            var folders = new List<string> { folderKey + "/" };
+            foreach (var stream in c.Streams)
+            {
+                var key = template.Expand(new KeyValues(run.LoadTime, null, stream.Id.ToString(), stream.Name, c.Id.ToString(), run.ConnectionRunId, "", 1, extension) { DumpName = name }, prefix);
+                var folder = Receipt.FolderOf(key) + "/";
+                if (!folder.StartsWith(folderKey + "/", StringComparison.Ordinal)) folders.Add(folder);
+            }
+            var taken = false;
+            foreach (var folder in folders.Distinct())
+            {
+                var page = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = c.Bucket, Prefix = folder, MaxKeys = 1 }, ct);
+                if (page.S3Objects is { Count: > 0 }) { taken = true; break; }
+            }
+            if (taken) continue;
+            if (run.FolderChosen is { } record) await record(name, ct);
+            return new DumpTarget(name, folderKey, previous, Reused: false);
+        }
+        throw new InvalidOperationException(
+            $"Every folder name for a dump at {run.LoadTime.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC is taken ({DumpLayout.MaxCandidates} tried): dumps run too often for the layout.");
+    }
+
+    private static string DumpFolderKey(string prefix, DeliveryRequest run, string name) =>
+        PathPrefix.Join(prefix, KeyTemplate.Parse("{dump_time}").Expand(new KeyValues(run.LoadTime, null, "", "", "", "", "", 0, "") { DumpName = name }));
+
+    /// <summary>Deletes what an interrupted attempt of the same dump left in its folder and this attempt did not write again.</summary>
+    private static async Task<int> RemoveStaleAsync(Connection c, IAmazonS3 s3, DumpTarget dump, IReadOnlyList<StreamOutcome> streams, CancellationToken ct)
+    {
+        if (dump.Previous?.Folder == dump.FolderKey) return 0; // never another dump's folder (a receipt names it)
+        var written = new HashSet<string>(streams.SelectMany(s => s.Files.Select(f => f.Key)).Concat(streams.Select(s => s.SchemaKey).OfType<string>()), StringComparer.Ordinal);
+        var stale = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = c.Bucket, Prefix = dump.FolderKey + "/", ContinuationToken = token }, ct);
+            stale.AddRange((page.S3Objects ?? []).Select(o => o.Key).Where(k => !written.Contains(k)));
+            token = page.IsTruncated == true ? page.NextContinuationToken : null;
+        }
+        while (token is not null);
+        foreach (var batch in stale.Chunk(1000))
+            await s3.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = c.Bucket, Objects = batch.Select(k => new KeyVersion { Key = k }).ToList() }, ct);
+        return stale.Count;
+    }
+
+    private static async Task<string> WriteReceiptAsync(
+        Connection c, DeliveryRequest run, IAmazonS3 s3, string prefix, KeyTemplate template, IReadOnlyList<StreamOutcome> streams, DumpTarget dump, CancellationToken ct)
+    {
+        var receiptKey = prefix + ReceiptName;
         var tables = streams.Select(s =>
         {
             var folderKey = template.Expand(new KeyValues(run.LoadTime, null, "", s.Name, c.Id.ToString(), run.ConnectionRunId, "", 0,
-                FileFormats.Extension(c.Format, c.Compression)), prefix);
+                FileFormats.Extension(c.Format, c.Compression)) { DumpName = dump.Name }, prefix);
             return new ReceiptTable(s.Name, Receipt.FolderOf(s.Files.Count > 0 ? s.Files[0].Key : folderKey), s.SchemaKey!, s.Rows,
                 s.Files.Select(f => new ReceiptFile(f.Key, f.Bytes, f.Rows, f.Sha256)).ToList());
         });
-        var dumpFolder = PathPrefix.Join(prefix, KeyTemplate.Parse("{dump_time}").Expand(new KeyValues(run.LoadTime, null, "", "", "", "", "", 0, "")));
-        var receipt = Receipt.Build(run.LoadTime, dumpFolder, run.RunId, c.Id.ToString(), tables, previous);
+        // A retry of a dump whose receipt was written already points back to what that receipt pointed to.
+        var previous = dump.Previous?.Folder == dump.FolderKey ? null : dump.Previous;
+        var receipt = Receipt.Build(run.LoadTime, dump.FolderKey, run.RunId, c.Id.ToString(), tables, previous);
         await PutSmallAsync(s3, c, receiptKey, receipt.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }), ct);
         return receiptKey;
     }

@@ -30,7 +30,7 @@ public sealed class ConnectionScheduler(ISchedulerFactory factory)
         if (connection.Kind != DeliveryKind.ArtifactSync && CronSchedule.TryParse(connection.Schedule, out var schedule, out _) && connection.Schedule is not null)
         {
             var trigger = TriggerBuilder.Create().WithIdentity(ScheduleOf(connection.Id)).ForJob(job)
-                .UsingJobData(DeliveryJob.TriggerKey, nameof(RunTrigger.Schedule))
+                .UsingJobData(RunTicket.Key, new RunTicket(RunTrigger.Schedule).ToJson())
                 .WithCronSchedule(schedule!.QuartzExpression, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
                 .Build();
             await scheduler.ScheduleJob(trigger, ScheduleJobOptions.Replacing, ct);
@@ -64,8 +64,7 @@ public sealed class ConnectionScheduler(ISchedulerFactory factory)
         {
             if (!CronSchedule.TryParse(s.Cron, out var cron, out _)) continue;
             var trigger = TriggerBuilder.Create().WithIdentity(ArtifactScheduleOf(connection.Id, s.Name)).ForJob(job)
-                .UsingJobData(DeliveryJob.TriggerKey, nameof(RunTrigger.Schedule))
-                .UsingJobData(DeliveryJob.ScheduleKey, s.Name)
+                .UsingJobData(RunTicket.Key, new RunTicket(RunTrigger.Schedule, Schedule: s.Name).ToJson())
                 .WithCronSchedule(cron!.QuartzExpression, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
                 .Build();
             await scheduler.ScheduleJob(trigger, ScheduleJobOptions.Replacing, ct);
@@ -78,27 +77,20 @@ public sealed class ConnectionScheduler(ISchedulerFactory factory)
         await scheduler.DeleteJob(JobOf(connectionId), ct);
     }
 
-    /// <summary>Runs a queued run now.</summary>
-    public async Task RunNowAsync(Guid connectionId, long runId, CancellationToken ct, string? artifactSchedule = null)
+    /// <summary>Runs a queued run now: the ticket names it.</summary>
+    public async Task RunNowAsync(Guid connectionId, RunTicket ticket, CancellationToken ct)
     {
         var scheduler = await factory.GetScheduler(ct);
         var job = JobOf(connectionId);
         await EnsureJobAsync(scheduler, job, ct);
-        var data = new JobDataMap { [DeliveryJob.RunIdKey] = runId };
-        if (artifactSchedule is not null) data[DeliveryJob.ScheduleKey] = artifactSchedule;
-        await scheduler.TriggerJob(job, data, ct);
+        await scheduler.TriggerJob(job, new JobDataMap { [RunTicket.Key] = ticket.ToJson() }, ct);
     }
 
-    /// <summary>A one-off retry of a failed run after a delay.</summary>
-    public async Task RetryAsync(Guid connectionId, RunTrigger trigger, int attempt, DateTimeOffset at, string? artifactSchedule, long previousRunId, CancellationToken ct)
+    /// <summary>A one-off retry of a failed run after a delay: the ticket is its next attempt.</summary>
+    public async Task RetryAsync(Guid connectionId, RunTicket ticket, DateTimeOffset at, CancellationToken ct)
     {
         var scheduler = await factory.GetScheduler(ct);
-        var builder = TriggerBuilder.Create().ForJob(JobOf(connectionId)).StartAt(at)
-            .UsingJobData(DeliveryJob.AttemptKey, attempt)
-            .UsingJobData(DeliveryJob.PreviousRunKey, previousRunId)
-            .UsingJobData(DeliveryJob.TriggerKey, trigger.ToString());
-        if (artifactSchedule is not null) builder = builder.UsingJobData(DeliveryJob.ScheduleKey, artifactSchedule);
-        var retry = builder.Build();
+        var retry = TriggerBuilder.Create().ForJob(JobOf(connectionId)).StartAt(at).UsingJobData(RunTicket.Key, ticket.ToJson()).Build();
         await scheduler.ScheduleJob(retry, ScheduleJobOptions.Replacing, ct);
     }
 

@@ -38,6 +38,10 @@ public static class WorkerRegistration
             });
         });
         builder.Services.AddScoped<Runs.RunRecorder>();
+        builder.Services.AddScoped<Runs.RunLifecycle>();
+        builder.Services.AddScoped<Runs.RunReconciler>();
+        builder.Services.AddSingleton<Runs.RunningRuns>();
+        builder.Services.AddSingleton<WorkerLease>();
         builder.Services.AddScoped<ConnectionScheduler>();
         builder.Services.AddScoped<ArtifactRun>();
         builder.Services.AddScoped<Runs.RunActions>();
@@ -45,7 +49,8 @@ public static class WorkerRegistration
             .Configure(o => o.SingleNode = provider != DatabaseProvider.Postgres);
         if (runWorkers)
         {
-            builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+            // Quartz starts only in the process that holds the store's worker lease (one per SQLite file).
+            builder.Services.AddHostedService<WorkerHost>();
             builder.Services.AddSingleton<Runs.RunWatchdog>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<Runs.RunWatchdog>());
         }

@@ -45,6 +45,12 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser, IdentityRo
 
     internal ICurrentActor Actor => _actor;
 
+    /// <summary>The name of the tenant filter on connections.</summary>
+    public const string TenantFilter = "Tenant";
+
+    /// <summary>The name of the filter that hides archived (deleted) connections.</summary>
+    public const string LiveFilter = "Live";
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -52,7 +58,9 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser, IdentityRo
 
         builder.Entity<Customer>().HasQueryFilter(c => SeesAllCustomers || c.Id == VisibleCustomerId);
         builder.Entity<Source>().HasQueryFilter(s => SeesAllCustomers || s.CustomerId == VisibleCustomerId);
-        builder.Entity<Connection>().HasQueryFilter(c => SeesAllCustomers || c.CustomerId == VisibleCustomerId);
+        builder.Entity<Connection>().HasQueryFilter(TenantFilter, c => SeesAllCustomers || c.CustomerId == VisibleCustomerId);
+        // A deleted connection is archived: gone from every list and lookup, but its runs still name it (IgnoreQueryFilters([LiveFilter])).
+        builder.Entity<Connection>().HasQueryFilter(LiveFilter, c => c.ArchivedAt == null);
         builder.Entity<Run>().HasQueryFilter(r => SeesAllCustomers || r.CustomerId == VisibleCustomerId);
         builder.Entity<AuditEntry>().HasQueryFilter(a => SeesAllCustomers || a.CustomerId == VisibleCustomerId);
     }

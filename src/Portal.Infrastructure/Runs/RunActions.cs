@@ -7,12 +7,14 @@ using Portal.Core.Validation;
 using Portal.Infrastructure.Audit;
 using Portal.Infrastructure.Jobs;
 using Portal.Infrastructure.Persistence;
-using Quartz;
 
 /// <summary>What operators do with runs: list them, rerun failures (one or all matching), cancel a running one.</summary>
-public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunRecorder recorder, ConnectionScheduler scheduler, ISchedulerFactory quartz)
+public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunRecorder recorder, RunLifecycle lifecycle, ConnectionScheduler scheduler)
 {
     public const int MaxPageSize = 200;
+
+    // Runs name their connection even once it was deleted (archived).
+    private static readonly string[] LiveOnly = [PortalDbContext.LiveFilter];
 
     /// <summary>A page of runs, newest first, through the tenant filter; paging and filters run in the database.</summary>
     public async Task<(IReadOnlyList<Run> Items, int Total)> ListAsync(RunQuery q, CancellationToken ct)
@@ -21,7 +23,8 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
         var query = Filter(db, q);
         var total = await query.CountAsync(ct);
         var size = Math.Clamp(q.PageSize, 1, MaxPageSize);
-        var items = await query.OrderByDescending(r => r.Id).Skip((Math.Max(1, q.Page) - 1) * size).Take(size)
+        var page = Math.Clamp(q.Page, 1, RunQuery.MaxPage(size));
+        var items = await query.OrderByDescending(r => r.Id).Skip((page - 1) * size).Take(size)
             .Include(r => r.Streams).AsNoTracking().ToListAsync(ct);
         return (items, total);
     }
@@ -39,7 +42,7 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
         await using var db = await contexts.CreateDbContextAsync(ct);
         var run = await db.Runs.AsNoTracking().Include(r => r.Streams).FirstOrDefaultAsync(r => r.Id == id, ct);
         if (run is null) return null;
-        var names = await db.Connections.AsNoTracking().Where(c => c.Id == run.ConnectionId)
+        var names = await db.Connections.IgnoreQueryFilters([PortalDbContext.LiveFilter]).AsNoTracking().Where(c => c.Id == run.ConnectionId)
             .Select(c => new { c.Name, c.Prefix, Customer = db.Customers.Where(x => x.Id == c.CustomerId).Select(x => x.Name).FirstOrDefault() })
             .FirstAsync(ct);
         var reruns = await db.Runs.Where(r => r.RerunOfId == id).OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(ct);
@@ -84,6 +87,7 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
         // a customer's page walks the (CustomerId, Id) index.
         if (!db.SeesAllCustomers && db.VisibleCustomerId is { } visible) runs = runs.Where(r => r.CustomerId == visible);
         if (q.Status is { } status) runs = runs.Where(r => r.Status == status);
+        if (q.Statuses is { Count: > 0 } statuses) runs = runs.Where(r => statuses.Contains(r.Status));
         // A failure needs attention until a later success resolves it; an attempt that was retried is represented by its retry.
         if (q.NeedsAttention) runs = runs.Where(r => r.Status == RunStatus.Failed && !r.Resolved && !db.Runs.Any(x => x.PreviousAttemptId == r.Id));
         if (q.ConnectionId is { } connection) runs = runs.Where(r => r.ConnectionId == connection);
@@ -95,7 +99,7 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
         if (!string.IsNullOrWhiteSpace(q.Search))
         {
             var text = q.Search.Trim();
-            runs = runs.Where(r => (r.Error != null && r.Error.Contains(text)) || db.Connections.Any(c => c.Id == r.ConnectionId && c.Name.Contains(text)));
+            runs = runs.Where(r => (r.Error != null && r.Error.Contains(text)) || db.Connections.IgnoreQueryFilters(LiveOnly).Any(c => c.Id == r.ConnectionId && c.Name.Contains(text)));
         }
         return runs;
     }
@@ -125,7 +129,7 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
         AuditLog.Record(db, "RunStarted", nameof(Run), run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), run.CustomerId,
             schedule is null ? $"of {connection.Name}" : $"of {connection.Name}, schedule {schedule}");
         await db.SaveChangesAsync(ct);
-        await scheduler.RunNowAsync(connection.Id, run.Id, ct, schedule);
+        await scheduler.RunNowAsync(connection.Id, new RunTicket(RunTrigger.Manual, run.Id, Schedule: schedule), ct);
         return run;
     }
 
@@ -136,11 +140,12 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
         var run = await db.Runs.FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new KeyNotFoundException($"No run {id}.");
         if (run.Status is not (RunStatus.Failed or RunStatus.Cancelled))
             return (null, $"Run {id} is {run.Status}: only failed or cancelled runs are rerun.");
-        var connection = await db.Connections.AsNoTracking().FirstAsync(c => c.Id == run.ConnectionId, ct);
+        var connection = await db.Connections.AsNoTracking().FirstOrDefaultAsync(c => c.Id == run.ConnectionId, ct);
+        if (connection is null) return (null, $"Run {id} belongs to a deleted connection: it cannot be rerun.");
         var rerun = await recorder.CreateAsync(connection, RunTrigger.Rerun, 1, run.Id, ct);
         AuditLog.Record(db, "RunRerun", nameof(Run), run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), run.CustomerId, $"as run {rerun.Id}");
         await db.SaveChangesAsync(ct);
-        await scheduler.RunNowAsync(connection.Id, rerun.Id, ct);
+        await scheduler.RunNowAsync(connection.Id, new RunTicket(RunTrigger.Rerun, rerun.Id), ct);
         return (rerun.Id, null);
     }
 
@@ -176,15 +181,16 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
             // A failure already rerun is represented by its rerun (a retried one is left out by the needs-attention filter).
             .Where(r => !db.Runs.Any(x => x.RerunOfId == r.Id));
 
-    /// <summary>Asks a running run to stop (Quartz interrupt: the job's token is cancelled, uploads are aborted).</summary>
+    /// <summary>
+    /// Cancels the run named, and only it: a queued run never starts, a running one is stopped on the node that
+    /// runs it (see <see cref="RunLifecycle.CancelAsync"/>). The reason when it cannot be cancelled.
+    /// </summary>
     public async Task<string?> CancelAsync(long id, CancellationToken ct)
     {
+        if (await lifecycle.CancelAsync(id, ct) is { } conflict) return conflict;
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var run = await db.Runs.FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new KeyNotFoundException($"No run {id}.");
-        if (run.Status is not (RunStatus.Running or RunStatus.Queued)) return $"Run {id} is {run.Status}: only a queued or running run can be cancelled.";
-        var scheduler = await quartz.GetScheduler(ct);
-        await scheduler.Interrupt(ConnectionScheduler.JobOf(run.ConnectionId), ct);
-        AuditLog.Record(db, "RunCancelled", nameof(Run), id.ToString(System.Globalization.CultureInfo.InvariantCulture), run.CustomerId);
+        var customer = await db.Runs.Where(r => r.Id == id).Select(r => r.CustomerId).FirstAsync(ct);
+        AuditLog.Record(db, "RunCancelled", nameof(Run), id.ToString(System.Globalization.CultureInfo.InvariantCulture), customer);
         await db.SaveChangesAsync(ct);
         return null;
     }

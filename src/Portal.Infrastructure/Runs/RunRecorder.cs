@@ -3,6 +3,7 @@ namespace Portal.Infrastructure.Runs;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Connections;
 using Portal.Core.Runs;
+using Portal.Core.Sources;
 using Portal.Infrastructure.Delivery;
 using Portal.Infrastructure.Persistence;
 
@@ -24,16 +25,68 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         return run;
     }
 
-    public async Task StartAsync(long runId, IEnumerable<string> streams, CancellationToken ct)
+    /// <summary>A run for a ticket that names none (a schedule, a retry, a recovery): queued now, linked to the attempt it follows.</summary>
+    public async Task<Run> CreateAsync(Connection connection, RunTicket ticket, CancellationToken ct)
+    {
+        long? rerunOf = null;
+        if (ticket.PreviousAttemptId is { } previous)
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            rerunOf = await db.Runs.Where(r => r.Id == previous).Select(r => r.RerunOfId).FirstOrDefaultAsync(ct);
+        }
+        return await CreateAsync(connection, ticket.Trigger, ticket.Attempt, rerunOf, ct, ticket.PreviousAttemptId);
+    }
+
+    /// <summary>
+    /// Queued → running, only if the run is still queued (a cancel may have ended it first, on any node): the
+    /// database decides, so a cancelled run never starts. Records the node and, for a retried dump, its folder.
+    /// </summary>
+    public async Task<bool> StartAsync(long runId, IEnumerable<string> streams, string node, string? dumpFolder, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var now = clock.GetUtcNow();
+        var started = await db.Runs.Where(r => r.Id == runId && r.Status == RunStatus.Queued && r.CancelRequestedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, RunStatus.Running).SetProperty(r => r.StartedAt, now).SetProperty(r => r.HeartbeatAt, now)
+                .SetProperty(r => r.Node, node).SetProperty(r => r.DumpFolder, dumpFolder), ct);
+        if (started == 0) return false;
         var run = await db.Runs.Include(r => r.Streams).SingleAsync(r => r.Id == runId, ct);
-        run.Status = RunStatus.Running;
-        run.StartedAt = run.HeartbeatAt = clock.GetUtcNow();
         run.Streams.Clear();
         run.Streams.AddRange(streams.Select(name => new RunStream { Name = name }));
-        db.RunEvents.Add(new RunEvent { RunId = runId, At = run.StartedAt.Value, Kind = "Started", Message = $"Attempt {run.Attempt} started ({run.Trigger})." });
+        db.RunEvents.Add(new RunEvent { RunId = runId, At = now, Kind = "Started", Message = $"Attempt {run.Attempt} started ({run.Trigger}) on {node}." });
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>Records the folder a dump chose, before anything is written into it.</summary>
+    public async Task SetDumpFolderAsync(long runId, string folder, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(u => u.SetProperty(r => r.DumpFolder, folder), ct);
+    }
+
+    /// <summary>Queued → cancelled: the run never starts. False when it is no longer queued.</summary>
+    public async Task<bool> CancelQueuedAsync(long runId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        var cancelled = await db.Runs.Where(r => r.Id == runId && r.Status == RunStatus.Queued)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, RunStatus.Cancelled).SetProperty(r => r.FinishedAt, now).SetProperty(r => r.CancelRequestedAt, now)
+                .SetProperty(r => r.Error, "Cancelled before it started."), ct);
+        if (cancelled == 0) return false;
+        db.RunEvents.Add(new RunEvent { RunId = runId, At = now, Kind = nameof(RunStatus.Cancelled), Message = "Cancelled while queued: the run never started." });
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>Asks a running run to stop; the node running it reads this with its next heartbeat. False when it is not running.</summary>
+    public async Task<bool> RequestCancelAsync(long runId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        return await db.Runs.Where(r => r.Id == runId && r.Status == RunStatus.Running)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.CancelRequestedAt, now), ct) > 0;
     }
 
     /// <summary>Adds a line to the run's log.</summary>
@@ -48,14 +101,15 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
     /// Saves the latest progress of each stream and the log lines since the last save, and beats the run's
     /// heart (called about once a second while a run lasts).
     /// </summary>
-    public async Task SaveProgressAsync(long runId, IReadOnlyCollection<StreamProgress> progress, IReadOnlyList<RunEvent> notes, CancellationToken ct)
+    /// <returns>True when someone asked the run to stop (on any node).</returns>
+    public async Task<bool> SaveProgressAsync(long runId, IReadOnlyCollection<StreamProgress> progress, IReadOnlyList<RunEvent> notes, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         if (progress.Count == 0 && notes.Count == 0)
         {
             await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(u => u.SetProperty(r => r.HeartbeatAt, now), ct);
-            return;
+            return await db.Runs.Where(r => r.Id == runId).Select(r => r.CancelRequestedAt != null).FirstOrDefaultAsync(ct);
         }
         var run = await db.Runs.Include(r => r.Streams).SingleAsync(r => r.Id == runId, ct);
         run.HeartbeatAt = now;
@@ -76,72 +130,107 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         }
         (run.Rows, run.Parts, run.Bytes) = (run.Streams.Sum(s => s.Rows), run.Streams.Sum(s => s.Parts), run.Streams.Sum(s => s.Bytes));
         await db.SaveChangesAsync(ct);
+        return run.CancelRequestedAt is not null;
     }
 
     /// <summary>
     /// Marks the run succeeded with its keys, advances the cursor marks (only now, when the whole run
     /// succeeded) and marks the connection's earlier failures as resolved — all in one transaction.
     /// </summary>
-    public Task SucceedAsync(long runId, DeliveryOutcome outcome, CancellationToken ct) =>
+    public Task<bool> SucceedAsync(long runId, DeliveryOutcome outcome, CancellationToken ct) =>
         SucceedAsync(runId, outcome.Streams.Select(s => new StreamProgress(s.Name, s.Rows, s.Files.Count, s.Bytes)).ToList(), outcome.Keys,
-            outcome.Streams.Where(s => s.NewMark is not null).ToDictionary(s => s.Name, s => s.NewMark!), ct);
+            outcome.Streams.Where(s => s.NewMark is not null || s.CursorKind is not null).ToDictionary(s => s.Name, s => (s.NewMark, s.CursorKind)), ct);
 
     /// <summary>An artifact sync's success: per command its files and bytes; the keys are the archive folder and the pointer.</summary>
-    public Task SucceedAsync(long runId, Artifacts.ArtifactSyncResult result, CancellationToken ct) =>
+    public Task<bool> SucceedAsync(long runId, Artifacts.ArtifactSyncResult result, CancellationToken ct) =>
         SucceedAsync(runId,
             result.Commands.Select(c => new StreamProgress(Portal.Core.Artifacts.ArtifactLayout.CommandName(c.Id, c.Command), 0, c.Files, c.Bytes)).ToList(),
-            [result.ArchiveFolder, result.PointerKey], new Dictionary<string, string>(), ct);
+            [result.ArchiveFolder, result.PointerKey], new Dictionary<string, (string?, CursorKind?)>(), ct);
 
-    private async Task SucceedAsync(long runId, IReadOnlyList<StreamProgress> streamsDone, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string> marks, CancellationToken ct)
+    /// <summary>
+    /// A run whose end was not recorded (its worker died after the receipt) but whose receipt names it: recorded
+    /// as succeeded from what the receipt says, so the bucket and the record agree and nothing is delivered again.
+    /// </summary>
+    public Task<bool> SucceedFromReceiptAsync(long runId, Portal.Core.Receipts.ReceiptDocument receipt, string receiptKey, CancellationToken ct) =>
+        SucceedAsync(runId,
+            receipt.Tables.Select(t => new StreamProgress(t.Name, t.RowCount ?? 0, t.TotalFileCount ?? t.Files?.Count ?? 0, t.Bytes ?? 0)).ToList(),
+            [.. receipt.Tables.SelectMany(t => t.Files ?? []).Select(f => f.Key), .. receipt.Tables.Select(t => t.SchemaKey).OfType<string>(), receiptKey],
+            new Dictionary<string, (string?, CursorKind?)>(), ct,
+            "Reconciled from the bucket: its receipt.json names this run, so the dump was delivered before the worker stopped.");
+
+    /// <summary>
+    /// Running → succeeded, with the marks, in one transaction. A run failed as interrupted (its heartbeat stopped
+    /// while the database was locked, say) is still recorded succeeded when its delivery completes: the record
+    /// never contradicts the bucket. False when the run had ended otherwise.
+    /// </summary>
+    private async Task<bool> SucceedAsync(long runId, IReadOnlyList<StreamProgress> streamsDone, IReadOnlyList<string> keys,
+        IReadOnlyDictionary<string, (string? Mark, CursorKind? Kind)> marks, CancellationToken ct, string? note = null)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var now = clock.GetUtcNow();
+        var moved = await db.Runs
+            .Where(r => r.Id == runId && (r.Status == RunStatus.Running || (r.Status == RunStatus.Failed && r.Error != null && r.Error.StartsWith("Interrupted"))))
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, RunStatus.Succeeded).SetProperty(r => r.FinishedAt, now), ct);
+        if (moved == 0) return false;
         var run = await db.Runs.Include(r => r.Streams).SingleAsync(r => r.Id == runId, ct);
+        if (note is not null) db.RunEvents.Add(new RunEvent { RunId = runId, At = now, Kind = "Reconciled", Message = note });
         foreach (var s in streamsDone)
         {
             var stream = run.Streams.FirstOrDefault(x => x.Name == s.Name);
             if (stream is null) run.Streams.Add(stream = new RunStream { Name = s.Name });
             (stream.Rows, stream.Parts, stream.Bytes) = (s.Rows, s.Parts, s.Bytes);
         }
-        run.Status = RunStatus.Succeeded;
-        run.FinishedAt = clock.GetUtcNow();
         run.Error = null;
+        run.ErrorStep = null;
         (run.Rows, run.Parts, run.Bytes) = (streamsDone.Sum(s => s.Rows), streamsDone.Sum(s => s.Parts), streamsDone.Sum(s => s.Bytes));
         run.SetKeys(keys);
         // Streams whose end was not logged while the run lasted (artifact commands) get their line now.
         foreach (var st in streamsDone.Where(st => run.Streams.Any(x => x.Name == st.Name && x.FinishedAt is null)))
-            db.RunEvents.Add(new RunEvent { RunId = runId, At = run.FinishedAt.Value, Kind = RunNote.StreamFinished, Stream = st.Name, Message = $"{st.Rows:N0} rows in {st.Parts} files, {st.Bytes:N0} bytes." });
+            db.RunEvents.Add(new RunEvent { RunId = runId, At = now, Kind = RunNote.StreamFinished, Stream = st.Name, Message = $"{st.Rows:N0} rows in {st.Parts} files, {st.Bytes:N0} bytes." });
         foreach (var stream in run.Streams)
         {
             stream.StartedAt ??= run.StartedAt;
             stream.FinishedAt ??= run.FinishedAt;
         }
-        db.RunEvents.Add(new RunEvent { RunId = runId, At = run.FinishedAt.Value, Kind = "Succeeded", Message = $"{keys.Count} keys written." });
+        db.RunEvents.Add(new RunEvent { RunId = runId, At = now, Kind = "Succeeded", Message = $"{keys.Count} keys written." });
         var streams = await db.ConnectionStreams.Where(s => s.ConnectionId == run.ConnectionId).ToListAsync(ct);
-        foreach (var (name, mark) in marks)
+        foreach (var (name, (mark, kind)) in marks)
         {
             var stream = streams.FirstOrDefault(x => x.Name == name);
-            if (stream is not null) stream.CursorValue = mark;
+            if (stream is null) continue;
+            stream.CursorValue = mark ?? stream.CursorValue;
+            stream.CursorKind = kind ?? stream.CursorKind;
         }
         await db.Runs.Where(r => r.ConnectionId == run.ConnectionId && r.Status == RunStatus.Failed && !r.Resolved && r.Id < runId)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.Resolved, true), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        return true;
     }
 
-    public async Task FailAsync(
+    /// <summary>
+    /// Queued or running → failed or cancelled with the error and its step; uploads left to abort are remembered
+    /// either way. False when the run had already ended (a late failure never overwrites a recorded end).
+    /// </summary>
+    public async Task<bool> FailAsync(
         long runId, string error, IReadOnlyList<(string Key, string UploadId)> pendingAborts, CancellationToken ct, RunStatus status = RunStatus.Failed, string? step = null)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var run = await db.Runs.SingleAsync(r => r.Id == runId, ct);
-        run.Status = status;
-        run.FinishedAt = clock.GetUtcNow();
-        run.Error = error.Length > 8000 ? error[..8000] : error;
-        run.ErrorStep = step is { Length: > 500 } ? step[..500] : step;
-        var where = step is null ? "" : $" (at {run.ErrorStep})";
-        db.RunEvents.Add(new RunEvent { RunId = runId, At = run.FinishedAt.Value, Kind = status.ToString(), Message = (error.Length > 3900 ? error[..3900] : error) + where });
+        var now = clock.GetUtcNow();
+        var text = error.Length > 8000 ? error[..8000] : error;
+        var at = step is { Length: > 500 } ? step[..500] : step;
+        var moved = await db.Runs.Where(r => r.Id == runId && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, status).SetProperty(r => r.FinishedAt, now).SetProperty(r => r.Error, text).SetProperty(r => r.ErrorStep, at), ct);
+        var connectionId = await db.Runs.Where(r => r.Id == runId).Select(r => r.ConnectionId).FirstOrDefaultAsync(ct);
+        if (moved > 0)
+        {
+            var where = step is null ? "" : $" (at {at})";
+            db.RunEvents.Add(new RunEvent { RunId = runId, At = now, Kind = status.ToString(), Message = (error.Length > 3900 ? error[..3900] : error) + where });
+        }
         foreach (var (key, uploadId) in pendingAborts)
-            db.PendingAborts.Add(new PendingAbort { ConnectionId = run.ConnectionId, Key = key, UploadId = uploadId, RunId = runId });
+            db.PendingAborts.Add(new PendingAbort { ConnectionId = connectionId, Key = key, UploadId = uploadId, RunId = runId });
         await db.SaveChangesAsync(ct);
+        return moved > 0;
     }
 }

@@ -60,6 +60,22 @@ public sealed class CronSchedule
         }
     }
 
+    /// <summary>
+    /// The shortest time between two runs when it is below <paramref name="minimum"/>, else null. Looks at the next
+    /// 1,000 runs from now (three years of a daily schedule; a schedule every second fails at once).
+    /// </summary>
+    public TimeSpan? ShortestGap(TimeSpan minimum, DateTimeOffset? from = null)
+    {
+        var previous = _expression.GetNextValidTimeAfter(from ?? DateTimeOffset.UtcNow);
+        for (var i = 0; i < 1000 && previous is { } p; i++)
+        {
+            var next = _expression.GetNextValidTimeAfter(p);
+            if (next is { } n && n - p < minimum) return n - p;
+            previous = next;
+        }
+        return null;
+    }
+
     /// <summary>The next <paramref name="count"/> times the schedule fires after <paramref name="after"/> (UTC).</summary>
     public IReadOnlyList<DateTimeOffset> Next(DateTimeOffset after, int count)
     {

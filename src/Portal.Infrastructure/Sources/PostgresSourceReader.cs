@@ -2,7 +2,9 @@ namespace Portal.Infrastructure.Sources;
 
 using System.Runtime.CompilerServices;
 using Npgsql;
+using NpgsqlTypes;
 using Portal.Core.Formats;
+using Portal.Core.Sources;
 
 /// <summary>A PostgreSQL database; tables of the search path's first schema (or "schema.table").</summary>
 public sealed class PostgresSourceReader(string connectionString) : ISourceReader
@@ -38,12 +40,7 @@ public sealed class PostgresSourceReader(string connectionString) : ISourceReade
     {
         var sql = $"SELECT {string.Join(", ", columns.Select(c => Quote(c.Name)))} FROM {QuoteTable(table)}";
         await using var command = _source.CreateCommand();
-        if (range is not null)
-        {
-            sql += $" WHERE {Quote(range.Column)}::text <= $1" + (range.After is null ? "" : $" AND {Quote(range.Column)}::text > $2") + $" ORDER BY {Quote(range.Column)}";
-            command.Parameters.Add(new NpgsqlParameter { Value = range.UpTo });
-            if (range.After is not null) command.Parameters.Add(new NpgsqlParameter { Value = range.After });
-        }
+        if (range is not null) sql += Where(command, range) + $" ORDER BY {Quote(range.Column)}";
         command.CommandText = sql;
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -66,11 +63,66 @@ public sealed class PostgresSourceReader(string connectionString) : ISourceReade
         }
     }
 
-    public async Task<string?> MaxCursorAsync(string table, string column, CancellationToken cancellationToken)
+    public async Task<CursorColumn?> CursorAsync(string table, string column, CancellationToken cancellationToken)
     {
-        await using var command = _source.CreateCommand($"SELECT MAX({Quote(column)})::text FROM {QuoteTable(table)}");
+        var columns = await ColumnsAsync(table, cancellationToken);
+        var source = columns.FirstOrDefault(c => c.Name == column)
+            ?? throw new CursorColumnException($"The table '{table}' has no column '{column}' to use as its cursor.");
+        if (!Orderable.Contains(source.SourceType) || CursorMarks.KindOf(source.Kind) is not { } kind)
+            throw new CursorColumnException(CursorMarks.UnorderableProblem(source.Name, source.Kind, source.SourceType)
+                ?? $"The column '{source.Name}' ({source.SourceType}) cannot be a cursor: choose an integer, numeric, timestamp, date or text column that grows as rows are written.");
+        return new CursorColumn(source, kind);
+    }
+
+    // Types whose order is the one a growing cursor has; others (uuid, boolean, json, arrays, intervals…) are refused.
+    private static readonly HashSet<string> Orderable = new(StringComparer.Ordinal)
+    {
+        "smallint", "integer", "bigint", "numeric", "real", "double precision", "date",
+        "timestamp without time zone", "timestamp with time zone", "text", "character varying", "character",
+    };
+
+    public async Task<string?> MaxCursorAsync(string table, CursorColumn cursor, string? after, CancellationToken cancellationToken)
+    {
+        await using var command = _source.CreateCommand();
+        // numeric goes past decimal: its text is exact.
+        var max = cursor.Kind == CursorKind.Decimal ? $"MAX({Quote(cursor.Column.Name)})::text" : $"MAX({Quote(cursor.Column.Name)})";
+        command.CommandText = $"SELECT {max} FROM {QuoteTable(table)}";
+        if (after is not null)
+        {
+            command.CommandText += $" WHERE {Quote(cursor.Column.Name)} > $1";
+            command.Parameters.Add(Parameter(cursor, after));
+        }
         var value = await command.ExecuteScalarAsync(cancellationToken);
-        return value as string;
+        return value is null or DBNull ? null : CursorMarks.Format(cursor.Kind, value is float f ? (double)f : value);
+    }
+
+    private static string Where(NpgsqlCommand command, CursorRange range)
+    {
+        command.Parameters.Add(Parameter(range.Cursor, range.UpTo));
+        if (range.After is not null) command.Parameters.Add(Parameter(range.Cursor, range.After));
+        var column = Quote(range.Column);
+        return $" WHERE {column} <= {Placeholder(range.Cursor, 1)}" + (range.After is null ? "" : $" AND {column} > {Placeholder(range.Cursor, 2)}");
+    }
+
+    // numeric is bound as its exact text and read as numeric by PostgreSQL; every other kind as its own type.
+    private static string Placeholder(CursorColumn cursor, int n) => cursor.Kind == CursorKind.Decimal ? $"CAST(${n} AS numeric)" : $"${n}";
+
+    /// <summary>A mark as a parameter of the column's own type, so PostgreSQL compares numbers as numbers and times as times.</summary>
+    internal static NpgsqlParameter Parameter(CursorColumn cursor, string mark)
+    {
+        if (!CursorMarks.TryParse(cursor.Kind, mark, out var value))
+            throw new CursorColumnException($"The mark of cursor column '{cursor.Column.Name}' does not fit it: {CursorMarks.MarkProblem(cursor.Kind, mark)}");
+        return (cursor.Kind, value) switch
+        {
+            (CursorKind.Integer, long l) => new NpgsqlParameter { Value = l, NpgsqlDbType = NpgsqlDbType.Bigint },
+            (CursorKind.Real, double d) => new NpgsqlParameter { Value = d, NpgsqlDbType = NpgsqlDbType.Double },
+            (CursorKind.Decimal, BigDecimal d) => new NpgsqlParameter { Value = d.ToString(), NpgsqlDbType = NpgsqlDbType.Text },
+            (CursorKind.Date, DateOnly d) => new NpgsqlParameter { Value = d, NpgsqlDbType = NpgsqlDbType.Date },
+            (CursorKind.Timestamp, DateTime t) when cursor.Column.SourceType == "timestamp with time zone" =>
+                new NpgsqlParameter { Value = DateTime.SpecifyKind(t, DateTimeKind.Utc), NpgsqlDbType = NpgsqlDbType.TimestampTz },
+            (CursorKind.Timestamp, DateTime t) => new NpgsqlParameter { Value = DateTime.SpecifyKind(t, DateTimeKind.Unspecified), NpgsqlDbType = NpgsqlDbType.Timestamp },
+            _ => new NpgsqlParameter { Value = mark, NpgsqlDbType = NpgsqlDbType.Text },
+        };
     }
 
     /// <summary>A whole table: the planner's row estimate (no scan); a cursor range: not told (counting could take as long as reading).</summary>

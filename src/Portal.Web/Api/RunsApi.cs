@@ -72,11 +72,17 @@ internal static class RunsApi
         string? q, bool? needsAttention, int? page, int? pageSize)
     {
         var errors = new Portal.Core.Validation.FieldErrors();
-        var s = Parse<RunStatus>(status, "status", errors);
+        // status=Failed,Running means either state.
+        var statuses = (status ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(one => Parse<RunStatus>(one, "status", errors)).OfType<RunStatus>().Distinct().ToList();
         var k = Parse<Portal.Core.Connections.DeliveryKind>(kind, "kind", errors);
         var t = Parse<RunTrigger>(trigger, "trigger", errors);
-        errors.Require(page is null or >= 1, "page", "Pages start at 1.").ThrowIfInvalid();
-        return new RunQuery(s, connectionId, customerId, k, t, from, to, q, needsAttention ?? false, page ?? 1, pageSize ?? 50);
+        var size = pageSize ?? 50;
+        errors.Require(page is null or >= 1, "page", "Pages start at 1.");
+        errors.Require(pageSize is null or (>= 1 and <= RunActions.MaxPageSize), "pageSize", $"A page holds 1 to {RunActions.MaxPageSize} runs.");
+        errors.Require(page is null or < 1 || page <= RunQuery.MaxPage(size), "page", $"With {Math.Clamp(size, 1, RunActions.MaxPageSize)} runs a page, pages go up to {RunQuery.MaxPage(size):N0}.");
+        errors.Require(from is null || to is null || from <= to, "from", "'from' must not be after 'to'.").ThrowIfInvalid();
+        return new RunQuery(null, connectionId, customerId, k, t, from, to, q, needsAttention ?? false, page ?? 1, size) { Statuses = statuses };
     }
 
     private static T? Parse<T>(string? value, string field, Portal.Core.Validation.FieldErrors errors) where T : struct, Enum

@@ -49,7 +49,9 @@ public sealed class PostgresSourceTests(PostgresServer postgres)
             await using (var reader = dump.App.Services.GetRequiredService<Portal.Infrastructure.Sources.SourceReaderFactory>().Open(source))
             {
                 Assert.Equal(2, await reader.EstimateRowsAsync("orders", null, default));
-                Assert.Null(await reader.EstimateRowsAsync("orders", new Portal.Infrastructure.Sources.CursorRange("id", null, "2"), default));
+                var cursor = await reader.CursorAsync("orders", "id", default);
+                Assert.Equal(Portal.Core.Sources.CursorKind.Integer, cursor!.Kind);
+                Assert.Null(await reader.EstimateRowsAsync("orders", new Portal.Infrastructure.Sources.CursorRange(cursor, null, "2"), default));
             }
 
             var outcome = await dump.App.Services.GetRequiredService<Portal.Infrastructure.Delivery.DeliveryRunner>().RunAsync(

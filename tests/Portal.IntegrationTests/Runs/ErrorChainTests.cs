@@ -13,9 +13,9 @@ public sealed class ErrorChainTests
         var s3 = new AmazonS3Exception("") { ErrorCode = "NoSuchBucket", StatusCode = HttpStatusCode.NotFound };
         var e = new InvalidOperationException("Writing to the bucket failed: the bucket does not exist.", new AmazonS3Exception("", s3) { StatusCode = HttpStatusCode.NotFound, ErrorCode = "NoSuchBucket" });
 
-        var text = DeliveryJob.Explain(e);
+        var text = Portal.Infrastructure.Runs.RunFailure.Explain(e);
 
-        Assert.Equal("Writing to the bucket failed: the bucket does not exist." + DeliveryJob.CausedBy + "NoSuchBucket (HTTP 404)", text);
+        Assert.Equal("Writing to the bucket failed: the bucket does not exist." + Portal.Infrastructure.Runs.RunFailure.CausedBy + "NoSuchBucket (HTTP 404)", text);
     }
 
     [Fact]
@@ -25,12 +25,12 @@ public sealed class ErrorChainTests
             new AmazonS3Exception("Please reduce your request rate.") { ErrorCode = "SlowDown", StatusCode = HttpStatusCode.ServiceUnavailable });
         var wrapped = new InvalidOperationException("Could not write part 3.", e);
 
-        Assert.Equal("Could not write part 3." + DeliveryJob.CausedBy + "SlowDown (HTTP 503): Please reduce your request rate.", DeliveryJob.Explain(wrapped));
+        Assert.Equal("Could not write part 3." + Portal.Infrastructure.Runs.RunFailure.CausedBy + "SlowDown (HTTP 503): Please reduce your request rate.", Portal.Infrastructure.Runs.RunFailure.Explain(wrapped));
     }
 
     [Fact]
     public void An_exception_with_nothing_to_say_still_names_itself()
     {
-        Assert.Equal(nameof(TimeoutException), DeliveryJob.Explain(new TimeoutException("")));
+        Assert.Equal(nameof(TimeoutException), Portal.Infrastructure.Runs.RunFailure.Explain(new TimeoutException("")));
     }
 }

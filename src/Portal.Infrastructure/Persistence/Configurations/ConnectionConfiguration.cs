@@ -29,6 +29,7 @@ internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connect
         builder.HasOne<Source>().WithMany().HasForeignKey(c => c.SourceId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(c => c.Streams).WithOne().HasForeignKey(s => s.ConnectionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(c => c.Schedules).WithOne().HasForeignKey(s => s.ConnectionId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasIndex(c => new { c.CustomerId, c.Name }).IsUnique();
+        // Names are unique among a customer's live connections; an archived one keeps its name for its history.
+        builder.HasIndex(c => new { c.CustomerId, c.Name }).IsUnique().HasFilter("\"ArchivedAt\" IS NULL");
     }
 }

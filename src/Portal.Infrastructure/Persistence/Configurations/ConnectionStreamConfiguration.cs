@@ -16,7 +16,8 @@ internal sealed class ConnectionStreamConfiguration : IEntityTypeConfiguration<C
         builder.Property(s => s.Table).HasMaxLength(200);
         builder.Property(s => s.CursorColumn).HasMaxLength(200);
         builder.Property(s => s.CursorStart).HasMaxLength(64);
-        builder.Property(s => s.CursorValue).HasMaxLength(64);
+        builder.Property(s => s.CursorValue).HasMaxLength(200);
+        builder.Property(s => s.CursorKind).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(s => new { s.ConnectionId, s.Name }).IsUnique();
     }
 }

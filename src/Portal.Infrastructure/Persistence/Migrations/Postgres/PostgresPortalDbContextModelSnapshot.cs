@@ -341,6 +341,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("AuthMethod")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -448,7 +451,8 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("SourceId");
 
                     b.HasIndex("CustomerId", "Name")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"ArchivedAt\" IS NULL");
 
                     b.ToTable("Connections");
                 });
@@ -465,13 +469,17 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("CursorKind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("CursorStart")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
                     b.Property<string>("CursorValue")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -564,6 +572,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<long>("Bytes")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTimeOffset?>("CancelRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("ConnectionId")
                         .HasColumnType("uuid");
 
@@ -572,6 +583,10 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Property<Guid>("CustomerId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("DumpFolder")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Error")
                         .HasMaxLength(8000)
@@ -595,6 +610,10 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Node")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<int>("Parts")
                         .HasColumnType("integer");
@@ -952,7 +971,7 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.HasOne("Portal.Core.Connections.Connection", null)
                         .WithMany()
                         .HasForeignKey("ConnectionId")
-                        .OnDelete(DeleteBehavior.Cascade)
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
                     b.HasOne("Portal.Core.Runs.Run", null)

@@ -328,6 +328,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ArchivedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("AuthMethod")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -435,7 +438,8 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("SourceId");
 
                     b.HasIndex("CustomerId", "Name")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"ArchivedAt\" IS NULL");
 
                     b.ToTable("Connections");
                 });
@@ -452,12 +456,16 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CursorKind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CursorStart")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CursorValue")
-                        .HasMaxLength(64)
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
@@ -547,6 +555,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("Bytes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("CancelRequestedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("ConnectionId")
                         .HasColumnType("TEXT");
 
@@ -554,6 +565,10 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DumpFolder")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Error")
@@ -577,6 +592,10 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Node")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Parts")
@@ -931,7 +950,7 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasOne("Portal.Core.Connections.Connection", null)
                         .WithMany()
                         .HasForeignKey("ConnectionId")
-                        .OnDelete(DeleteBehavior.Cascade)
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
                     b.HasOne("Portal.Core.Runs.Run", null)

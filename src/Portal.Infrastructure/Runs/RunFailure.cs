@@ -1,0 +1,47 @@
+namespace Portal.Infrastructure.Runs;
+
+using System.Data.Common;
+
+/// <summary>How a run's failure is put in words, and which failures of the portal's own database are worth waiting out.</summary>
+public static class RunFailure
+{
+    /// <summary>The separator of an error's causes in <see cref="Core.Runs.Run.Error"/>.</summary>
+    public const string CausedBy = " — caused by: ";
+
+    /// <summary>The error in plain words with its cause chain.</summary>
+    public static string Explain(Exception e)
+    {
+        var parts = new List<string>();
+        for (var x = e; x is not null && parts.Count < 4; x = x.InnerException)
+        {
+            if (CauseOf(x) is { } text && !parts.Contains(text)) parts.Add(text);
+        }
+        return parts.Count == 0 ? e.GetType().Name : string.Join(CausedBy, parts);
+    }
+
+    // What one link of the chain adds: a service error's code and HTTP status, or its message; nothing for a bare type.
+    private static string? CauseOf(Exception x)
+    {
+        var message = string.IsNullOrWhiteSpace(x.Message) || x.Message.StartsWith("Exception of type", StringComparison.Ordinal) ? null : x.Message.Trim();
+        if (x is Amazon.Runtime.AmazonServiceException service && (service.ErrorCode is { Length: > 0 } || service.StatusCode != 0))
+        {
+            var code = $"{(string.IsNullOrEmpty(service.ErrorCode) ? "S3 error" : service.ErrorCode)} (HTTP {(int)service.StatusCode})";
+            if (message is null) return code;
+            return service.ErrorCode is { Length: > 0 } known && message.Contains(known, StringComparison.Ordinal) ? message : $"{code}: {message}";
+        }
+        return message;
+    }
+
+    /// <summary>
+    /// A failure of the database that passes (locked, busy, connection dropped, timed out), as opposed to a
+    /// mistake in what was asked: recording a run's state waits these out.
+    /// </summary>
+    public static bool IsTransientDatabaseError(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is DbException or TimeoutException or IOException or System.Net.Sockets.SocketException) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,41 @@
+namespace Portal.Infrastructure.Runs;
+
+using Amazon.S3;
+using Microsoft.Extensions.Logging;
+using Portal.Core.Connections;
+using Portal.Core.KeyTemplates;
+using Portal.Core.Receipts;
+using Portal.Infrastructure.Delivery;
+using Portal.Infrastructure.S3;
+
+/// <summary>
+/// Tells from the bucket whether a run whose end was not recorded delivered: a dump's <c>receipt.json</c>,
+/// written last, names its run.
+/// </summary>
+public sealed class RunReconciler(ConnectionCredentials credentials, S3ClientFactory clients, ILogger<RunReconciler> logger)
+{
+    /// <summary>The receipt at the connection's prefix and its key, when it names <paramref name="runId"/>; null when it does not or cannot be read.</summary>
+    public async Task<(ReceiptDocument Receipt, string Key)?> ReceiptNamingAsync(Connection connection, long runId, CancellationToken ct)
+    {
+        if (connection.Kind != DeliveryKind.Dump) return null;
+        var key = PathPrefix.Normalise(connection.Prefix) + DeliveryRunner.ReceiptName;
+        try
+        {
+            using var s3 = await clients.CreateForAsync(connection, credentials, ct);
+            using var response = await s3.GetObjectAsync(connection.Bucket, key, ct);
+            using var reader = new StreamReader(response.ResponseStream);
+            var receipt = ReceiptDocument.Parse(await reader.ReadToEndAsync(ct));
+            return receipt.RunId == runId ? (receipt, key) : null;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Cannot tell: the run counts as interrupted, and its next attempt writes the same folder again.
+            logger.LogWarning(e, "Could not read {Key} to reconcile run {Run}", key, runId);
+            return null;
+        }
+    }
+}
