@@ -24,7 +24,7 @@ public static class Macros
         new(MacroKind.Hour, "hour", "Load hour (00-23)", "11", MacroGroup.LoadTime) { FixedMaxBytes = 2 },
         new(MacroKind.Minute, "minute", "Load minute (00-59)", "23", MacroGroup.LoadTime) { FixedMaxBytes = 2 },
         new(MacroKind.Second, "second", "Load second (00-59)", "45", MacroGroup.LoadTime) { FixedMaxBytes = 2 },
-        new(MacroKind.DumpTime, "dump_time", "Dump folder name of the data-platform layout (%Y-%m-%dT%H:%M; a second dump in the same minute adds :%S, then -2, -3…)", "2025-04-14T11:23", MacroGroup.LoadTime) { FixedMaxBytes = 22 },
+        new(MacroKind.DumpTime, "dump_time", "Dump folder name of the data-platform layout (%Y-%m-%dT%H:%M; a second dump in the same minute adds :%S, then -02, -03…)", "2025-04-14T11:23", MacroGroup.LoadTime) { FixedMaxBytes = 22 },
         new(MacroKind.CursorYear, "cursor_year", "Year of the stream's cursor (its high-water mark at the start of the run)", "2025", MacroGroup.Cursor) { FixedMaxBytes = 4 },
         new(MacroKind.CursorMonth, "cursor_month", "Month of the cursor (01-12)", "04", MacroGroup.Cursor) { FixedMaxBytes = 2 },
         new(MacroKind.CursorDay, "cursor_day", "Day of the cursor (01-31)", "14", MacroGroup.Cursor) { FixedMaxBytes = 2 },

@@ -14,7 +14,7 @@ public static class DumpLayout
 
     /// <summary>
     /// The folder names a dump loaded at <paramref name="loadTime"/> may take, in order: the minute, the minute
-    /// with seconds, then the latter with -2, -3… Each sorts after the one before and after earlier minutes.
+    /// with seconds, then the latter with -02, -03… Each sorts after the one before and after earlier minutes.
     /// </summary>
     public static IEnumerable<string> FolderNames(DateTimeOffset loadTime)
     {
@@ -23,6 +23,6 @@ public static class DumpLayout
         yield return minute;
         var second = minute + t.ToString("':'ss", CultureInfo.InvariantCulture);
         yield return second;
-        for (var n = 2; n < MaxCandidates; n++) yield return $"{second}-{n}";
+        for (var n = 2; n < MaxCandidates; n++) yield return $"{second}-{n:00}";
     }
 }

@@ -299,7 +299,7 @@ public sealed class DeliveryRunner(
             using var text = new StreamReader(old.ResponseStream);
             previous = Receipt.PreviousOf(await text.ReadToEndAsync(ct));
         }
-        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
         {
             // The first dump: nothing to point back to.
         }

@@ -38,7 +38,8 @@ public sealed class PostgresSourceReader(string connectionString) : ISourceReade
 
     public async IAsyncEnumerable<object?[]> ReadAsync(string table, IReadOnlyList<SourceColumn> columns, CursorRange? range, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var sql = $"SELECT {string.Join(", ", columns.Select(c => Quote(c.Name)))} FROM {QuoteTable(table)}";
+        // numeric has more digits than decimal: it is read as its exact text, kept as decimal when it fits (else as that text).
+        var sql = $"SELECT {string.Join(", ", columns.Select(c => c.SourceType == "numeric" ? Quote(c.Name) + "::text" : Quote(c.Name)))} FROM {QuoteTable(table)}";
         await using var command = _source.CreateCommand();
         if (range is not null) sql += Where(command, range) + $" ORDER BY {Quote(range.Column)}";
         command.CommandText = sql;
@@ -55,6 +56,9 @@ public sealed class PostgresSourceReader(string connectionString) : ISourceReade
                     ColumnKind.Timestamp => DateTime.SpecifyKind(reader.GetDateTime(i), DateTimeKind.Utc),
                     ColumnKind.Integer => Convert.ToInt64(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture),
                     ColumnKind.Real => Convert.ToDouble(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture),
+                    ColumnKind.Decimal when columns[i].SourceType == "numeric" => reader.GetString(i) is var text
+                        && decimal.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var exact)
+                        && exact.ToString(System.Globalization.CultureInfo.InvariantCulture) == text ? exact : text,
                     ColumnKind.Text => reader.GetValue(i) is string s ? s : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture),
                     _ => reader.GetValue(i),
                 };
@@ -89,7 +93,7 @@ public sealed class PostgresSourceReader(string connectionString) : ISourceReade
         command.CommandText = $"SELECT {max} FROM {QuoteTable(table)}";
         if (after is not null)
         {
-            command.CommandText += $" WHERE {Quote(cursor.Column.Name)} > $1";
+            command.CommandText += $" WHERE {Quote(cursor.Column.Name)} > {Placeholder(cursor, 1)}";
             command.Parameters.Add(Parameter(cursor, after));
         }
         var value = await command.ExecuteScalarAsync(cancellationToken);

@@ -107,7 +107,8 @@ public sealed record RunRequest(string? Schedule);
 public sealed record RunDto(
     long Id, Guid ConnectionId, Guid CustomerId, string Kind, string Status, string Trigger, long? RerunOf, long? PreviousAttempt, bool Resolved, int Attempt,
     DateTimeOffset QueuedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, DateTimeOffset? HeartbeatAt, double? DurationSeconds,
-    long Rows, long Bytes, int Parts, string? Error, string? ErrorStep, IReadOnlyList<RunStreamDto> Streams, IReadOnlyList<string> Keys)
+    long Rows, long Bytes, int Parts, string? Error, string? ErrorStep, IReadOnlyList<RunStreamDto> Streams, IReadOnlyList<string> Keys,
+    string? Node, string? DumpFolder, DateTimeOffset? CancelRequestedAt)
 {
     public IReadOnlyList<long>? Reruns { get; init; }
 
@@ -118,7 +119,7 @@ public sealed record RunDto(
         r.QueuedAt, r.StartedAt, r.FinishedAt, r.HeartbeatAt, r.StartedAt is { } s ? ((r.FinishedAt ?? DateTimeOffset.UtcNow) - s).TotalSeconds : null,
         r.Rows, r.Bytes, r.Parts, r.Error, r.ErrorStep,
         r.Streams.OrderBy(s => s.Id).Select(s => new RunStreamDto(s.Name, s.Rows, s.Parts, s.Bytes, s.Total, s.StartedAt, s.FinishedAt)).ToList(),
-        r.Keys());
+        r.Keys(), r.Node, r.DumpFolder, r.CancelRequestedAt);
 }
 
 public sealed record RunStreamDto(string Name, long Rows, int Parts, long Bytes, long? Total, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);

@@ -47,8 +47,9 @@ internal sealed class DumpHarness : IDisposable
 
     public List<StreamProgress> Progress { get; } = [];
 
-    public Task<DeliveryOutcome> RunAsync(long runId, DateTimeOffset load, CancellationToken ct = default) =>
-        App.Services.GetRequiredService<DeliveryRunner>().RunAsync(Connection, Source, new DeliveryRequest(runId, Guid.NewGuid().ToString(), load), p => { lock (Progress) Progress.Add(p); }, null, ct);
+    public Task<DeliveryOutcome> RunAsync(long runId, DateTimeOffset load, Source? source = null, DeliveryRequest? request = null, CancellationToken ct = default) =>
+        App.Services.GetRequiredService<DeliveryRunner>().RunAsync(Connection, source ?? Source, request ?? new DeliveryRequest(runId, Guid.NewGuid().ToString(), load),
+            p => { lock (Progress) Progress.Add(p); }, null, ct);
 
     public async Task<byte[]> GetAsync(string key)
     {

@@ -122,10 +122,11 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
         var run = await WaitForEndAsync(runId);
         Assert.Equal("Failed", run.GetProperty("status").GetString());
         Assert.Contains("bucket", run.GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
-        // Where it happened: a stream, and what it was doing.
-        Assert.StartsWith("stream ", run.GetProperty("errorStep").GetString(), StringComparison.Ordinal);
+        // Where it happened: a dump first looks for a folder of its own in the bucket, before any stream starts.
+        Assert.Equal("choosing the dump's folder", run.GetProperty("errorStep").GetString());
+        Assert.Contains("NoSuchBucket", run.GetProperty("error").GetString(), StringComparison.Ordinal);
         var log = (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}/events")).GetProperty("items").EnumerateArray().ToList();
-        Assert.Contains(log, e => e.GetProperty("kind").GetString() == "StreamStarted");
+        Assert.DoesNotContain(log, e => e.GetProperty("kind").GetString() == "StreamStarted");
         Assert.Contains(run.GetProperty("errorStep").GetString()!, log[^1].GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
