@@ -55,6 +55,12 @@ public sealed class DeliveryOptions
     /// <summary>Retries of a failed S3 request (throttling, 5xx, timeouts), with the SDK's backoff.</summary>
     public int MaxErrorRetry { get; set; } = 4;
 
+    /// <summary>
+    /// A pause between a dump's last data file and its receipt. For fault-injection tests only (a process killed
+    /// there must leave a bucket and a record that agree); leave it at zero.
+    /// </summary>
+    public TimeSpan PauseBeforeReceipt { get; set; }
+
     /// <summary>How long after a failed run its automatic retry starts.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -99,6 +99,7 @@ public sealed class DeliveryRunner(
         {
             try
             {
+                if (options.Value.PauseBeforeReceipt > TimeSpan.Zero) await Task.Delay(options.Value.PauseBeforeReceipt, cancellationToken);
                 if (dump!.Reused)
                 {
                     var removed = await RemoveStaleAsync(connection, s3, dump, ordered, cancellationToken);

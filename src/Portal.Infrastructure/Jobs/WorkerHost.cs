@@ -1,25 +1,40 @@
 namespace Portal.Infrastructure.Jobs;
 
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Quartz;
 
 /// <summary>
-/// Starts the Quartz scheduler of a worker process, only when it holds the <see cref="WorkerLease"/>, and on
-/// shutdown waits for running deliveries to finish (Quartz's <c>waitForJobsToComplete</c>).
+/// Starts the Quartz scheduler of a worker process only while it holds the <see cref="WorkerLease"/>: at once,
+/// or, when another process holds it (an overlapping restart), as soon as that process is gone, after ending
+/// the runs it left running. On shutdown it waits for running deliveries to finish (Quartz's <c>waitForJobsToComplete</c>).
 /// </summary>
-public sealed class WorkerHost(ISchedulerFactory factory, WorkerLease lease) : IHostedService
+public sealed class WorkerHost(ISchedulerFactory factory, WorkerLease lease, IServiceProvider services, ILogger<WorkerHost> logger) : BackgroundService
 {
+    /// <summary>How often a process without the lease asks for it again.</summary>
+    public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(2);
+
     private IScheduler? _scheduler;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!lease.Holds) return;
-        _scheduler = await factory.GetScheduler(cancellationToken);
-        await _scheduler.Start(cancellationToken);
+        var first = true;
+        while (!lease.Holds)
+        {
+            first = false;
+            await Task.Delay(RetryInterval, stoppingToken);
+        }
+        // Taken over from a process that stopped: its runs are ended before Quartz recovers its jobs (at start-up, PortalStartup did this already).
+        if (!first && services.GetService<Runs.RunWatchdog>() is { } watchdog) await watchdog.FailInterruptedAtStartAsync(stoppingToken);
+        _scheduler = await factory.GetScheduler(stoppingToken);
+        await _scheduler.Start(stoppingToken);
+        logger.LogInformation("Workers started on {Node}", Runs.RunLifecycle.Node);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        await base.StopAsync(cancellationToken);
         if (_scheduler is not null) await _scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
     }
 }

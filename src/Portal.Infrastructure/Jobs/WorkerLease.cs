@@ -11,62 +11,67 @@ using Portal.Infrastructure.Persistence;
 /// on a file beside it (<c>portal.db.workers.lock</c>, an OS file lock the kernel releases when the process
 /// dies, even by kill -9). A second process started on the same file (an overlapping restart, a second
 /// terminal) finds it held and runs no workers and no start-up recovery: it serves the UI and API only, so
-/// it never fails or re-runs the first one's runs. On PostgreSQL, Quartz's clustering coordinates the nodes
-/// and every worker node holds the lease.
+/// it never fails or re-runs the first one's runs. It keeps asking, and takes over once the first is gone.
+/// On PostgreSQL, Quartz's clustering coordinates the nodes and every worker node holds the lease.
 /// </summary>
 public sealed class WorkerLease(IConfiguration configuration, IOptions<DatabaseOptions> database, ILogger<WorkerLease> logger) : IDisposable
 {
     private readonly Lock _gate = new();
     private FileStream? _lock;
-    private bool? _holds;
+    private bool _refused;
+    private bool _notApplicable;
 
     /// <summary>The lock file when the store is an SQLite file; null otherwise.</summary>
     public string? LockFile { get; private set; }
 
-    /// <summary>True when this process meant to run workers but another process holds the store's lease (read without taking it).</summary>
+    /// <summary>True when this process tried to take the lease and another process holds it (read without trying again).</summary>
     public bool HeldElsewhere
     {
         get
         {
             lock (_gate)
             {
-                return _holds == false;
+                return _lock is null && _refused;
             }
         }
     }
 
-    /// <summary>True when this process may run workers on the store (taking the lock on first call).</summary>
+    /// <summary>True when this process may run workers on the store; tries to take the lease when it does not hold it yet.</summary>
     public bool Holds
     {
         get
         {
             lock (_gate)
             {
-                return _holds ??= Acquire();
+                return _notApplicable || _lock is not null || TryAcquire();
             }
         }
     }
 
-    private bool Acquire()
+    private bool TryAcquire()
     {
-        if (database.Value.Provider != DatabaseProvider.Sqlite) return true;
+        if (database.Value.Provider != DatabaseProvider.Sqlite) return _notApplicable = true;
         var file = new SqliteConnectionStringBuilder(configuration.GetConnectionString("Portal")).DataSource;
-        if (string.IsNullOrWhiteSpace(file) || file == ":memory:") return true;
+        if (string.IsNullOrWhiteSpace(file) || file == ":memory:") return _notApplicable = true;
         LockFile = Path.GetFullPath(file) + ".workers.lock";
         try
         {
             // FileShare.None is an exclusive flock on Unix and a sharing lock on Windows: one holder at a time, released by the OS when the holder dies.
-            _lock = new FileStream(LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-            _lock.SetLength(0);
-            var pid = System.Text.Encoding.UTF8.GetBytes($"{Environment.ProcessId}\n");
-            _lock.Write(pid);
-            _lock.Flush();
+            var stream = new FileStream(LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            stream.SetLength(0);
+            stream.Write(System.Text.Encoding.UTF8.GetBytes($"{Environment.ProcessId}\n"));
+            stream.Flush();
+            _lock = stream;
+            if (_refused) logger.LogWarning("The process that ran the workers on {Database} is gone: this process takes them over", file);
             return true;
         }
         catch (IOException)
         {
-            logger.LogWarning(
-                "Another process runs the workers on {Database} (it holds {LockFile}): this process serves the UI and API only and runs no deliveries", file, LockFile);
+            if (!_refused)
+                logger.LogWarning(
+                    "Another process runs the workers on {Database} (it holds {LockFile}): this process serves the UI and API only and runs no deliveries until that process stops",
+                    file, LockFile);
+            _refused = true;
             return false;
         }
     }

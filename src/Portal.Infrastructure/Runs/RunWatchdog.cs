@@ -82,10 +82,11 @@ public sealed class RunWatchdog(IServiceProvider services, Jobs.WorkerLease leas
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!lease.Holds) return;
         using var timer = new PeriodicTimer(options.Value.CheckInterval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            // Only the process that runs the workers looks (on SQLite, the one holding the store's lease).
+            if (!lease.Holds) continue;
             try
             {
                 await FailSilentRunsAsync(stoppingToken);
