@@ -15,7 +15,7 @@ public sealed record ConnectionDto(
     public static ConnectionDto From(Connection c) => new(
         c.Id, c.CustomerId, c.Name, c.Kind.ToString(), c.Bucket, c.Region, c.Prefix, c.Endpoint, c.StsEndpoint, c.KmsKeyArn,
         c.ChecksumMode.ToString(), AuthDto.From(c), c.ExternalId, c.SourceId,
-        c.Streams.OrderBy(s => s.Position).Select(s => new StreamDto(s.Id, s.Name, s.Table, s.CursorColumn, s.CursorStart, s.CursorValue)).ToList(),
+        c.Streams.OrderBy(s => s.Position).Select(s => new StreamDto(s.Id, s.Name, s.Table, s.CursorColumn, s.CursorStart, s.CursorValue, s.CursorKind?.ToString())).ToList(),
         c.Template, c.Format, c.Compression, c.MaxPartBytes, c.Schedule,
         CronSchedule.TryParse(c.Schedule, out var schedule, out _) && c.Schedule is not null ? schedule!.Next(DateTimeOffset.UtcNow, 3) : [],
         c.Enabled, c.Retries,
@@ -35,7 +35,7 @@ public sealed record AuthDto(string Method, string? RoleArn, string? ExternalId,
         : new(nameof(AuthMethod.AccessKey), null, null, c.AccessKeyId, c.SecretAccessKeyCipher is null ? null : SecretMask.Mask(c.SecretAccessKeyHint));
 }
 
-public sealed record StreamDto(Guid Id, string Name, string Table, string? CursorColumn, string? CursorStart, string? CursorValue);
+public sealed record StreamDto(Guid Id, string Name, string Table, string? CursorColumn, string? CursorStart, string? CursorValue, string? CursorKind);
 
 public sealed record SourceDto(Guid Id, Guid CustomerId, string Name, string Kind, string ConnectionString);
 

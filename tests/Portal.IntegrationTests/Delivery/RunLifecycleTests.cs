@@ -222,4 +222,46 @@ public sealed class RunLifecycleTests(CephServer ceph) : IDisposable
         Assert.DoesNotContain((await Admin.GetFromJsonAsync<JsonElement>("/api/v1/connections")).GetProperty("items").EnumerateArray(),
             c => c.GetProperty("id").GetGuid() == connection);
     }
+
+    [Fact]
+    public async Task Cursor_columns_are_read_from_the_source_when_saved_and_unorderable_or_mixed_ones_are_refused_by_name()
+    {
+        var sources = Path.Combine(App.DataDirectory, "sources");
+        Directory.CreateDirectory(sources);
+        BigTables.Execute(Path.Combine(sources, "typed.sqlite"), """
+            CREATE TABLE events (id INTEGER PRIMARY KEY, seq, payload BLOB, flag BOOLEAN, mixed, updated_at TIMESTAMP, untyped_empty);
+            INSERT INTO events (id, seq, payload, flag, mixed, updated_at) VALUES (1, 99, x'00', 1, 5, '2025-01-01 10:00:00'), (2, 100, x'01', 0, 'five', '2025-01-02 10:00:00');
+            """);
+        var customer = await App.CreateCustomerAsync("Cursors " + Guid.NewGuid());
+        var source = await (await Admin.PostAsJsonAsync("/api/v1/sources", new { customerId = customer.Id, name = "typed", kind = "sqlite", connectionString = "Data Source=typed.sqlite" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+
+        async Task<HttpResponseMessage> SaveAsync(string column, string? start = null) => await Admin.PostAsJsonAsync("/api/v1/connections", new
+        {
+            customerId = customer.Id, name = "export-" + Guid.NewGuid().ToString("N")[..6], kind = "StreamExport", bucket = "cursor-bucket", region = "eu-west-1",
+            auth = new { method = "AccessKey", accessKeyId = "AKIAIOSFODNN7EXAMPLE", secretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+            sourceId = source.GetProperty("id").GetGuid(), format = "jsonl",
+            streams = new[] { new { name = "events", table = "events", cursorColumn = column, cursorStart = start } },
+        });
+        async Task<string> RefusedAsync(string column, string field, string? start = null)
+        {
+            var response = await SaveAsync(column, start);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty(field)[0].GetString()!;
+        }
+
+        Assert.Contains("'payload'", await RefusedAsync("payload", "streams[0].cursorColumn"), StringComparison.Ordinal);
+        Assert.Contains("'flag'", await RefusedAsync("flag", "streams[0].cursorColumn"), StringComparison.Ordinal);
+        Assert.Contains("'mixed'", await RefusedAsync("mixed", "streams[0].cursorColumn"), StringComparison.Ordinal);
+        Assert.Contains("'missing'", await RefusedAsync("missing", "streams[0].cursorColumn"), StringComparison.Ordinal);
+        Assert.Contains("'ninety'", await RefusedAsync("seq", "streams[0].cursorStart", "ninety"), StringComparison.Ordinal);
+
+        // An untyped column holding numbers is an integer cursor; its start must be a number.
+        var saved = await SaveAsync("seq", "98");
+        Assert.Equal(HttpStatusCode.Created, saved.StatusCode);
+        Assert.Equal("Integer", (await saved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("streams")[0].GetProperty("cursorKind").GetString());
+        // An untyped column with no values yet is saved; its kind is read at the first run that finds values.
+        Assert.Equal(HttpStatusCode.Created, (await SaveAsync("untyped_empty")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await SaveAsync("updated_at", "2024-12-31 00:00:00")).StatusCode);
+    }
 }

@@ -33,22 +33,7 @@ public sealed class RunsPageTests : MudComponentTest
 
     public RunsPageTests()
     {
-        Services.AddSingleton<IDbContextFactory<PortalDbContext>>(_db);
-        Services.AddSingleton(TimeProvider.System);
-        Services.AddSingleton<CustomerService>();
-        Services.AddSingleton<ConnectionService>();
-        Services.AddSingleton<RunRecorder>();
-        // Quartz as the portal registers it, with its in-memory store and never started: the list never reaches it.
-        Services.AddQuartz();
-        Services.AddSingleton<ConnectionScheduler>();
-        Services.AddSingleton<RunActions>();
-        // The run lifecycle behind cancels and reruns; its reconciler never reaches S3 in these tests.
-        Services.AddLogging();
-        Services.AddSingleton<RunningRuns>();
-        Services.AddSingleton(new RunReconciler(
-            new Portal.Infrastructure.S3.ConnectionCredentials(null!, Microsoft.Extensions.Options.Options.Create(new Portal.Infrastructure.S3.AwsOptions()), TimeProvider.System),
-            new Portal.Infrastructure.S3.S3ClientFactory(), Microsoft.Extensions.Logging.Abstractions.NullLogger<RunReconciler>.Instance));
-        Services.AddSingleton<RunLifecycle>();
+        Services.AddRunServices(_db);
         _auth = AddAuthorization();
         _auth.SetAuthorized("operator").SetPolicies(Policies.Staff, Policies.Operate);
         _popovers = Render<MudPopoverProvider>();
