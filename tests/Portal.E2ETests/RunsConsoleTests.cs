@@ -49,7 +49,7 @@ public sealed class RunsConsoleTests(PortalServer server, CephServer ceph)
         // Its page says what went wrong and where.
         await page.WaitForURLAsync($"**/runs/{failed}");
         await Assertions.Expect(page.Locator("[data-testid=run-error]")).ToContainTextAsync("bucket");
-        await Assertions.Expect(page.Locator("[data-testid=run-error-step]")).ToContainTextAsync("stream");
+        await Assertions.Expect(page.Locator("[data-testid=run-error-step]")).ToContainTextAsync("choosing the dump's folder");
 
         // The cause is fixed (the bucket now exists) and the operator reruns it.
         using (var s3 = ceph.CreateClient()) await s3.PutBucketAsync(bucket);

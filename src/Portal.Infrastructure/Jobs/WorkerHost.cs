@@ -35,6 +35,15 @@ public sealed class WorkerHost(ISchedulerFactory factory, WorkerLease lease, ISe
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (_scheduler is not null) await _scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
+        if (_scheduler is null) return;
+        try
+        {
+            await _scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
+        }
+        catch (ObjectDisposedException e)
+        {
+            // A host torn down while starting (a test host disposed early): Quartz's cluster manager may reach for services already gone.
+            logger.LogWarning(e, "Quartz could not shut down cleanly: the host's services were already disposed");
+        }
     }
 }

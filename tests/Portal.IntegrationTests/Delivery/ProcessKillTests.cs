@@ -1,7 +1,5 @@
 namespace Portal.IntegrationTests.Delivery;
 
-using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -9,61 +7,40 @@ using Portal.Tests.Shared;
 
 /// <summary>The portal process is killed (SIGKILL) in the middle of a run, then started again.</summary>
 [Collection(CephCollection.Name)]
-public sealed class ProcessKillTests(CephServer ceph) : IDisposable
+public sealed class ProcessKillTests(CephServer ceph) : IAsyncLifetime
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "portal-kill-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly string _token = "ptl_" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
-    private readonly int _port = FreePort.Next();
-    private Process? _portal;
+    private PortalProcess? _portal;
 
-    public void Dispose()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
-        if (_portal is { HasExited: false }) _portal.Kill(entireProcessTree: true);
-        _portal?.Dispose();
+        if (_portal is not null) await _portal.DisposeAsync();
         SqliteConnection.ClearAllPools();
         try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
     }
 
     private async Task<HttpClient> StartPortalAsync()
     {
-        // The web project's build output sits beside this one's: bin/<configuration>/net10.0.
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        var web = Path.Combine(RepoPaths.Root, "src", "Portal.Web", "bin", configuration, "net10.0");
-        var psi = new ProcessStartInfo("dotnet", [Path.Combine(web, "Portal.Web.dll")]) { WorkingDirectory = web, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{_port}";
-        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        psi.Environment["Portal__DataDirectory"] = _data;
-        psi.Environment["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(_data, "portal.db")}";
-        psi.Environment["Portal__Bootstrap__AdminEmail"] = "admin@kill.test";
-        psi.Environment["Portal__Bootstrap__AdminPassword"] = "Admin-Passw0rd!-kill";
-        psi.Environment["Portal__Bootstrap__AdminApiToken"] = _token;
-        _portal = Process.Start(psi)!;
-        _portal.OutputDataReceived += (_, _) => { };
-        _portal.ErrorDataReceived += (_, _) => { };
-        _portal.BeginOutputReadLine();
-        _portal.BeginErrorReadLine();
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _token);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+        if (_portal is not null) await _portal.DisposeAsync();
+        _portal = PortalProcess.Start(new Dictionary<string, string>
         {
-            try
-            {
-                if ((await client.GetAsync("/api/v1/me")).IsSuccessStatusCode) return client;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-            }
-            Assert.False(_portal.HasExited, "The portal process exited at start.");
-            await Task.Delay(250);
-        }
+            ["Portal:DataDirectory"] = _data,
+            ["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(_data, "portal.db")}",
+            ["Portal:Bootstrap:AdminEmail"] = "admin@kill.test",
+            ["Portal:Bootstrap:AdminPassword"] = "Admin-Passw0rd!-kill",
+            ["Portal:Bootstrap:AdminApiToken"] = _token,
+        });
+        return await _portal.ApiAsync(_token);
     }
 
     [Fact]
     public async Task A_run_of_a_killed_portal_is_not_left_running_and_is_retried_after_restart()
     {
         Directory.CreateDirectory(Path.Combine(_data, "sources"));
-        BigTable(Path.Combine(_data, "sources", "big.sqlite"), 400_000);
+        BigTables.Create(Path.Combine(_data, "sources", "big.sqlite"), 400_000);
         var client = await StartPortalAsync();
         var customer = await (await client.PostAsJsonAsync("/api/v1/customers", new { name = "Kill" })).Content.ReadFromJsonAsync<JsonElement>();
         var source = await (await client.PostAsJsonAsync("/api/v1/sources", new { customerId = customer.GetProperty("id").GetGuid(), name = "big", kind = "sqlite", connectionString = "Data Source=big.sqlite" }))
@@ -84,8 +61,7 @@ public sealed class ProcessKillTests(CephServer ceph) : IDisposable
             await Task.Delay(50);
         }
 
-        _portal!.Kill(entireProcessTree: true);
-        await _portal.WaitForExitAsync();
+        await _portal!.KillAsync();
         client = await StartPortalAsync();
 
         deadline = DateTime.UtcNow.AddSeconds(120);
@@ -109,19 +85,5 @@ public sealed class ProcessKillTests(CephServer ceph) : IDisposable
         Assert.Contains((await client.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}/events")).GetProperty("items").EnumerateArray(),
             e => e.GetProperty("kind").GetString() == "Recovered");
         Assert.Equal(400_000, retry.GetProperty("streams")[0].GetProperty("rows").GetInt64());
-    }
-
-    private static void BigTable(string db, int rows)
-    {
-        using var connection = new SqliteConnection($"Data Source={db};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            CREATE TABLE big (id INTEGER PRIMARY KEY, name TEXT, amount NUMERIC(12,2));
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $rows)
-            INSERT INTO big SELECT i, 'row ' || i || ' ' || hex(randomblob(40)), i * 0.5 FROM n;
-            """;
-        command.Parameters.AddWithValue("$rows", rows);
-        command.ExecuteNonQuery();
     }
 }

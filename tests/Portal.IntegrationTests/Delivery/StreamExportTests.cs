@@ -1,7 +1,6 @@
 namespace Portal.IntegrationTests.Delivery;
 
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Portal.Core.Connections;
 using Portal.Tests.Shared;
 
@@ -76,12 +75,5 @@ public sealed class StreamExportTests(CephServer ceph)
             Execute(db, $"INSERT INTO events (id, name, updated_at) VALUES ({firstId + i}, 'évènement {firstId + i}', '{updatedAt}')");
     }
 
-    private static void Execute(string db, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={db};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    private static void Execute(string db, string sql) => BigTables.Execute(db, sql);
 }
