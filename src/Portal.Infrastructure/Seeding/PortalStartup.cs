@@ -19,8 +19,11 @@ public static class PortalStartup
         var sp = scope.ServiceProvider;
         await sp.GetRequiredService<IdentitySeeder>().SeedAsync(sp.GetRequiredService<IOptions<BootstrapOptions>>().Value, cancellationToken);
         await SeedDemoAsync(sp, configuration, contentRoot, cancellationToken);
+        // A process that meant to run the workers but finds another one running them on the same SQLite file
+        // leaves Quartz's store and the runs to that process.
+        if (services.GetService<Runs.RunWatchdog>() is not null && !services.GetRequiredService<WorkerLease>().Holds) return;
         await SyncSchedulesAsync(sp, cancellationToken);
-        // Before Quartz starts (it starts with the host): runs a dead single node left running are failed.
+        // Before Quartz starts (it starts with the host): runs a dead single node left running are ended.
         if (services.GetService<Runs.RunWatchdog>() is { } watchdog) await watchdog.FailInterruptedAtStartAsync(cancellationToken);
     }
 
