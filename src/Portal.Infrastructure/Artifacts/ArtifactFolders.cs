@@ -27,28 +27,22 @@ public sealed class ArtifactFolders(IOptions<ArtifactOptions> options, IConfigur
         var root = Root.TrimEnd('/') + "/";
         var full = Path.IsPathRooted(folder) ? folder : Path.Combine(Root, folder);
         var resolved = Resolve(full);
-        if (!(resolved + "/").StartsWith(root, StringComparison.Ordinal))
+        if (!ContainedPaths.IsWithin(resolved, Root))
             return $"The folder {folder} is outside {root} (Portal:Artifacts:Root){(resolved != Path.GetFullPath(full) ? $": it leads to {resolved}" : "")}.";
         if (!Directory.Exists(resolved)) return $"The folder {folder} does not exist.";
+        // Its target/ (once dbt made it) and the run results in it must stay inside too: a link there would lead the sync out.
+        foreach (var inside in new[] { Path.Combine(resolved, "target"), Path.Combine(resolved, "target", "run_results.json") })
+            if ((File.Exists(inside) || Directory.Exists(inside) || new FileInfo(inside).LinkTarget is not null) && Escapes(inside) is { } problem) return problem;
         return null;
     }
 
-    /// <summary>The folder's real path, with every symbolic link on the way followed.</summary>
-    public static string Resolve(string path, int depth = 0)
+    /// <summary>Why a path inside a command's folder (its <c>target/</c>, a file in it) cannot be read: it leads out of the root. Null when it stays inside.</summary>
+    public string? Escapes(string path)
     {
-        if (depth > 40) throw new IOException($"Too many symbolic links under {path}.");
-        var current = "/";
-        foreach (var part in Path.GetFullPath(path).Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var next = Path.Combine(current, part);
-            var info = new FileInfo(next);
-            if (info.Exists || Directory.Exists(next))
-            {
-                var target = info.LinkTarget ?? new DirectoryInfo(next).LinkTarget;
-                if (target is not null) next = Resolve(Path.IsPathRooted(target) ? target : Path.Combine(current, target), depth + 1);
-            }
-            current = next;
-        }
-        return current;
+        var resolved = Resolve(path);
+        return ContainedPaths.IsWithin(resolved, Root) ? null : $"{path} leads out of {Root} (Portal:Artifacts:Root), to {resolved}: links out of the root are not followed.";
     }
+
+    /// <summary>The folder's real path, with every symbolic link on the way followed where it stands.</summary>
+    public static string Resolve(string path) => ContainedPaths.Resolve(path);
 }

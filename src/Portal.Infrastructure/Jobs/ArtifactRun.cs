@@ -26,6 +26,7 @@ public sealed class ArtifactRun(ArtifactSyncer syncer, ArtifactFolders folders, 
     {
         var commands = schedule.Commands.OrderBy(c => c.Position).ToList();
         // The folders were checked when saved; a link or folder may have changed on the host since.
+        // Problem also checks target/ and its run_results.json, where a link could lead out of the root.
         foreach (var c in commands)
             if (folders.Problem(c.Folder) is { } problem) throw new InvalidOperationException(problem);
         var specs = commands.Select(c => new ArtifactCommandSpec(c.CommandId, c.Command, ArtifactFolders.Resolve(Path.IsPathRooted(c.Folder) ? c.Folder : Path.Combine(folders.Root, c.Folder)))).ToList();

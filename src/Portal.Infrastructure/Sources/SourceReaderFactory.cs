@@ -28,10 +28,11 @@ public sealed class SourceReaderFactory(ISecretProtector secrets, IOptions<Sourc
     {
         var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
         if (string.IsNullOrWhiteSpace(file)) throw new InvalidOperationException("The SQLite source names no file (Data Source=…).");
-        var full = Path.GetFullPath(Path.IsPathRooted(file) ? file : Path.Combine(SqliteRoot, file));
-        var resolved = new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full;
+        // Resolved as the kernel will when SQLite opens it: every link on the way, where it stands (a linked folder
+        // inside the root, or "link/..", must not lead out of it). Checked at save and at every open.
+        var resolved = ContainedPaths.Resolve(Path.IsPathRooted(file) ? file : Path.Combine(SqliteRoot, file));
         var root = SqliteRoot.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
-        if (!resolved.StartsWith(root, StringComparison.Ordinal))
+        if (!ContainedPaths.IsWithin(resolved, SqliteRoot) || resolved == ContainedPaths.Resolve(SqliteRoot))
             throw new InvalidOperationException($"The SQLite file must lie under {root} (Portal:Sources:SqliteRoot); '{file}' does not.");
         if (!File.Exists(resolved)) throw new FileNotFoundException($"The SQLite file '{file}' does not exist.", file);
         return resolved;
