@@ -153,6 +153,8 @@ public static class ConnectionValidator
     private static void ValidateTemplate(ConnectionInput input, DeliveryKind kind, string format, string compression, FieldErrors e)
     {
         var streams = (input.Streams ?? []).Select(s => new StreamShape(s.Name!, s.CursorColumn is not null)).ToList();
+        if (kind == DeliveryKind.Dump && !string.IsNullOrWhiteSpace(input.Template) && !KeyTemplate.Parse(input.Template).Uses.Contains(MacroKind.DumpTime))
+            e.Add("template", "A dump's template needs {dump_time}: it names the folder of each dump, so one dump never overwrites another.");
         foreach (var error in LintTemplate(input.Template, kind, input.Prefix, format, compression, streams).Where(f => f.Severity == DiagnosticSeverity.Error))
             e.Add("template", error.Message);
     }

@@ -73,8 +73,15 @@ public sealed class ConnectionWriter(
         var connection = await db.Connections.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (connection is null) return false;
         // Archived, not removed: its runs, their logs and the audit trail stay readable under its name.
-        connection.ArchivedAt = connection.UpdatedAt = clock.GetUtcNow();
+        var now = clock.GetUtcNow();
+        connection.ArchivedAt = connection.UpdatedAt = now;
         connection.Enabled = false;
+        // Its queued runs never start (their triggers go with its job); running ones are asked to stop where they run.
+        await db.Runs.Where(r => r.ConnectionId == id && r.Status == Core.Runs.RunStatus.Queued)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, Core.Runs.RunStatus.Cancelled).SetProperty(r => r.FinishedAt, now)
+                .SetProperty(r => r.CancelRequestedAt, now).SetProperty(r => r.Error, "Cancelled: the connection was deleted before the run started."), cancellationToken);
+        await db.Runs.Where(r => r.ConnectionId == id && r.Status == Core.Runs.RunStatus.Running)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.CancelRequestedAt, now), cancellationToken);
         Audit.AuditLog.Record(db, "ConnectionDeleted", nameof(Connection), id.ToString(), connection.CustomerId, $"{connection.Name} (archived with its run history)");
         await db.SaveChangesAsync(cancellationToken);
         await scheduler.DeleteAsync(id, cancellationToken);
@@ -256,7 +263,10 @@ public sealed class ConnectionWriter(
                 c.Streams.Add(stream);
             }
             var column = ConnectionValidator.Empty(input.CursorColumn);
+            // A new cursor column, or a new start, starts the stream over from that start.
+            var start = ConnectionValidator.Empty(input.CursorStart);
             if (stream.CursorColumn != column) (stream.CursorValue, stream.CursorKind) = (null, null);
+            else if (stream.CursorStart != start) stream.CursorValue = null;
             stream.Table = input.Table!;
             stream.CursorColumn = column;
             if (column is not null && kinds.TryGetValue(stream.Name, out var kind) && kind is not null) stream.CursorKind = kind;

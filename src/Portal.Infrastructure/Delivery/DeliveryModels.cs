@@ -6,6 +6,9 @@ public sealed record DeliveryRequest(long RunId, string ConnectionRunId, DateTim
     /// <summary>A dump's folder name chosen by an earlier attempt of the same dump: this attempt writes it again.</summary>
     public string? DumpFolder { get; init; }
 
+    /// <summary>Folder names other runs of the connection chose: a new dump never takes them, even when they are still empty.</summary>
+    public IReadOnlySet<string>? FoldersTaken { get; init; }
+
     /// <summary>Called with a new dump's folder name before anything is written into it (the run records it, for its retries).</summary>
     public Func<string, CancellationToken, Task>? FolderChosen { get; init; }
 }

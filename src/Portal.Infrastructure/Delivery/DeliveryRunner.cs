@@ -25,6 +25,9 @@ public sealed class DeliveryRunner(
 {
     public const string ReceiptName = "receipt.json";
 
+    /// <summary>The longest cursor value a stream can keep as its mark.</summary>
+    public const int MaxMarkLength = 200;
+
     private static readonly KeyTemplate SchemaFolder = KeyTemplate.Parse("{dump_time}/schemas/bigquery/");
 
     public async Task<DeliveryOutcome> RunAsync(
@@ -215,6 +218,8 @@ public sealed class DeliveryRunner(
                 // The run reads mark < cursor <= the largest cursor above the mark when it starts; that value becomes the new mark.
                 if (await reader.MaxCursorAsync(stream.Table, cursor, mark, ct) is { } upper)
                 {
+                    if (upper.Length > MaxMarkLength)
+                        throw new CursorColumnException($"The cursor column '{cursorColumn}' of '{stream.Table}' holds a value of {upper.Length:N0} characters: a cursor's values must be at most {MaxMarkLength} long.");
                     newMark = upper;
                     range = new CursorRange(cursor, mark, upper);
                     read = true;
@@ -291,7 +296,7 @@ public sealed class DeliveryRunner(
     /// </summary>
     private async Task<DumpTarget> PrepareDumpAsync(Connection c, DeliveryRequest run, IAmazonS3 s3, string prefix, KeyTemplate template, string extension, CancellationToken ct)
     {
-        if (!template.Uses.Contains(MacroKind.DumpTime))
+        if (!template.Uses.Contains(MacroKind.DumpTime)) // refused at save too; a template saved before that rule fails here
             throw new InvalidOperationException("The dump's key template has no {dump_time}: every dump would overwrite the last. Add {dump_time} to the template.");
         PreviousDump? previous = null;
         try
@@ -309,6 +314,7 @@ public sealed class DeliveryRunner(
         foreach (var name in DumpLayout.FolderNames(run.LoadTime))
         {
             var folderKey = DumpFolderKey(prefix, run, name);
+            if (run.FoldersTaken?.Contains(name) == true) continue;
             if (previous?.Folder is { } used && (used == folderKey || used.StartsWith(folderKey + "/", StringComparison.Ordinal))) continue;
             // The dump folder and, for templates that put {dump_time} further down, each table's folder.
             var folders = new List<string> { folderKey + "/" };

@@ -26,7 +26,8 @@ public sealed class DeliveryJob(
         var connectionId = Guid.Parse(context.JobDetail.Key.Name);
         var ticket = RunTicket.Parse(context.MergedJobDataMap.TryGetString(RunTicket.Key, out var json) ? json : null);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var connection = await db.Connections.AsNoTracking().WithChildren().FirstOrDefaultAsync(c => c.Id == connectionId, cancellationToken);
+        var connection = await lifecycle.ReadDurablyAsync("the connection", () =>
+            db.Connections.IgnoreQueryFilters([PortalDbContext.LiveFilter]).AsNoTracking().WithChildren().FirstOrDefaultAsync(c => c.Id == connectionId, cancellationToken));
         if (connection is null || connection.ArchivedAt is not null)
         {
             logger.LogWarning("Connection {Connection} was deleted; its job is removed", connectionId);
@@ -71,6 +72,7 @@ public sealed class DeliveryJob(
                 var request = new DeliveryRequest(run.Id, run.ConnectionRunId.ToString(), run.StartedAt ?? recorder.Now)
                 {
                     DumpFolder = run.DumpFolder,
+                    FoldersTaken = connection.Kind == Core.Connections.DeliveryKind.Dump ? await lifecycle.FoldersTakenAsync(run, scope.Token) : null,
                     FolderChosen = (folder, ct) => lifecycle.FolderChosenAsync(run.Id, folder, ct),
                 };
                 outcome = await runner.RunAsync(connection, source, request, progress.Report, progress.Note, scope.Token);

@@ -89,7 +89,9 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
         if (q.Status is { } status) runs = runs.Where(r => r.Status == status);
         if (q.Statuses is { Count: > 0 } statuses) runs = runs.Where(r => statuses.Contains(r.Status));
         // A failure needs attention until a later success resolves it; an attempt that was retried is represented by its retry.
-        if (q.NeedsAttention) runs = runs.Where(r => r.Status == RunStatus.Failed && !r.Resolved && !db.Runs.Any(x => x.PreviousAttemptId == r.Id));
+        // A failure of a deleted (archived) connection needs no one's attention any more.
+        if (q.NeedsAttention)
+            runs = runs.Where(r => r.Status == RunStatus.Failed && !r.Resolved && !db.Runs.Any(x => x.PreviousAttemptId == r.Id) && db.Connections.Any(c => c.Id == r.ConnectionId));
         if (q.ConnectionId is { } connection) runs = runs.Where(r => r.ConnectionId == connection);
         if (q.CustomerId is { } customer) runs = runs.Where(r => r.CustomerId == customer);
         if (q.Kind is { } kind) runs = runs.Where(r => r.Kind == kind);

@@ -40,7 +40,17 @@ public static class RunFailure
     {
         for (var x = e; x is not null; x = x.InnerException)
         {
-            if (x is DbException or TimeoutException or IOException or System.Net.Sockets.SocketException) return true;
+            switch (x)
+            {
+                // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR: another connection holds the file, or the disk hiccupped.
+                case Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 or 10 }:
+                case Npgsql.NpgsqlException { IsTransient: true }:
+                case TimeoutException or System.Net.Sockets.SocketException or EndOfStreamException:
+                    return true;
+                // A statement the database refused (too long a value, a constraint): trying again will not help.
+                case DbException:
+                    return false;
+            }
         }
         return false;
     }

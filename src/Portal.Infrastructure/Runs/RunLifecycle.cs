@@ -34,7 +34,7 @@ public sealed class RunLifecycle(
         if (recovering) return await RecoverAsync(connection, ticket, ct);
         if (ticket.RunId is not { } id) return await DurablyAsync("creating", null, () => recorder.CreateAsync(connection, ticket, ct));
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var queued = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
+        var queued = await DurablyAsync("reading", id, () => db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct));
         if (queued is { Status: RunStatus.Queued }) return queued;
         logger.LogInformation("Run {Run} is {Status}, not queued: it is not started", id, queued?.Status.ToString() ?? "gone");
         return null;
@@ -120,8 +120,16 @@ public sealed class RunLifecycle(
         var status = cancelled ? RunStatus.Cancelled : RunStatus.Failed;
         var error = cancelled ? "Cancelled by an operator: open uploads were aborted, the receipt is unchanged." : RunFailure.Explain(e);
         logger.LogWarning(e, "Run {Run} of connection {Connection} ended {Status} (attempt {Attempt})", run.Id, connection.Id, status, run.Attempt);
-        if (!await DurablyAsync("the failure", run.Id, () => recorder.FailAsync(run.Id, error, pending, CancellationToken.None, status, step))) return;
+        if (!await DurablyAsync("the failure", run.Id, () => recorder.FailAsync(run.Id, error, pending, CancellationToken.None, status, step)))
+        {
+            // Ended already: by the heartbeat watchdog (then it is retried like any failure) or otherwise (then not).
+            await using var db = await contexts.CreateDbContextAsync();
+            var ended = await db.Runs.Where(r => r.Id == run.Id).Select(r => new { r.Status, r.Error, Followed = db.Runs.Any(n => n.PreviousAttemptId == r.Id) }).FirstAsync();
+            if (ended.Status != RunStatus.Failed || ended.Followed || ended.Error?.StartsWith("Interrupted", StringComparison.Ordinal) != true) return;
+            status = RunStatus.Failed;
+        }
         if (!RunTransitions.Retries(status, run.Attempt, connection.Retries)) return;
+        if (await IsArchivedAsync(connection.Id)) return;
         var at = clock.GetUtcNow() + delivery.Value.RetryDelay;
         await DurablyAsync("the retry", run.Id, async () =>
         {
@@ -170,6 +178,27 @@ public sealed class RunLifecycle(
         }
         return $"Run {runId} changed state while it was being cancelled; try again.";
     }
+
+    private async Task<bool> IsArchivedAsync(Guid connectionId)
+    {
+        await using var db = await contexts.CreateDbContextAsync();
+        return !await db.Connections.AnyAsync(c => c.Id == connectionId);
+    }
+
+    /// <summary>
+    /// The names of dump folders other runs of the connection chose: never chosen again, even when still empty
+    /// (a retry will write into its own).
+    /// </summary>
+    public async Task<IReadOnlySet<string>> FoldersTakenAsync(Run run, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var names = await db.Runs.Where(r => r.ConnectionId == run.ConnectionId && r.Id != run.Id && r.DumpFolder != null)
+            .OrderByDescending(r => r.Id).Select(r => r.DumpFolder!).Take(1000).ToListAsync(ct);
+        return names.ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Reads what a run needs from the database, waiting out a database that is locked or unreachable (a manual run must not stay queued for a blip).</summary>
+    public Task<T> ReadDurablyAsync<T>(string what, Func<Task<T>> read) => DurablyAsync(what, null, read);
 
     // A line in the run's log; the log is worth less than the run, so a failure to write it is only logged.
     private async Task NoteAsync(long runId, string kind, string message)

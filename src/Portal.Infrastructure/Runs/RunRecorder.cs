@@ -170,7 +170,9 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
         var moved = await db.Runs
-            .Where(r => r.Id == runId && (r.Status == RunStatus.Running || (r.Status == RunStatus.Failed && r.Error != null && r.Error.StartsWith("Interrupted"))))
+            .Where(r => r.Id == runId && (r.Status == RunStatus.Running || (r.Status == RunStatus.Failed && r.Error != null && r.Error.StartsWith("Interrupted")))
+                // Once another attempt took over (a node thought dead came back), that attempt's end is the one recorded.
+                && !db.Runs.Any(next => next.PreviousAttemptId == r.Id))
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, RunStatus.Succeeded).SetProperty(r => r.FinishedAt, now), ct);
         if (moved == 0) return false;
         var run = await db.Runs.Include(r => r.Streams).SingleAsync(r => r.Id == runId, ct);

@@ -78,4 +78,19 @@ public sealed class DumpFolderTests(CephServer ceph)
         var verify = await scope.ServiceProvider.GetRequiredService<ReceiptVerifier>().VerifyAsync(dump.Connection, "portal/", sha256: true, null, default);
         Assert.True(verify.Complete, string.Join("; ", verify.Tables.Select(t => $"{t.Name}: {t.Status}")));
     }
+
+    [Fact]
+    public async Task A_folder_another_run_chose_is_never_taken_even_while_it_is_still_empty()
+    {
+        using var dump = new DumpHarness(ceph, await ceph.CreateBucketAsync("taken"));
+        dump.Connection.Streams = [new ConnectionStream { Name = "artists", Table = "Artist" }];
+        var load = new DateTimeOffset(2025, 6, 3, 9, 0, 12, TimeSpan.Zero);
+
+        var outcome = await dump.RunAsync(5, load, request: new DeliveryRequest(5, Guid.NewGuid().ToString(), load)
+        {
+            FoldersTaken = new HashSet<string>(StringComparer.Ordinal) { "2025-06-03T09:00" },
+        });
+
+        Assert.StartsWith("portal/2025-06-03T09:00:12/artists/", outcome.Streams[0].Files[0].Key, StringComparison.Ordinal);
+    }
 }

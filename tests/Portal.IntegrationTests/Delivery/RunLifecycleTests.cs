@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.IntegrationTests.Runs;
 using Portal.Tests.Shared;
 
@@ -208,17 +209,28 @@ public sealed class RunLifecycleTests(CephServer ceph) : IDisposable
     [Fact]
     public async Task Deleting_a_connection_archives_it_and_keeps_its_runs_and_audit_trail_readable()
     {
-        var (connection, _) = await SetUpAsync(rows: 10);
+        var (connection, _) = await SetUpAsync(rows: 400_000);
         var run = await RunNowAsync(connection);
-        Assert.Equal("Succeeded", (await Admin.WaitForEndAsync(run)).GetProperty("status").GetString());
+        Assert.Equal("Succeeded", (await Admin.WaitForEndAsync(run, TimeSpan.FromSeconds(120))).GetProperty("status").GetString());
+        var running = await RunNowAsync(connection);
+        await WaitForRowsAsync(running);
+        var queued = await RunNowAsync(connection);
 
         Assert.Equal(HttpStatusCode.NoContent, (await Admin.DeleteAsync($"/api/v1/connections/{connection}")).StatusCode);
+
+        // What was queued never starts; what was running is stopped; neither is retried.
+        var never = await RunAsync(queued);
+        Assert.Equal("Cancelled", never.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, never.GetProperty("startedAt").ValueKind);
+        // (A dump that finished before its next heartbeat read the cancel is recorded as it ended: delivered.)
+        Assert.Contains((await Admin.WaitForEndAsync(running, TimeSpan.FromSeconds(30))).GetProperty("status").GetString(), new[] { "Cancelled", "Succeeded" });
 
         Assert.Equal(HttpStatusCode.NotFound, (await Admin.GetAsync($"/api/v1/connections/{connection}")).StatusCode);
         Assert.Equal("Succeeded", (await RunAsync(run)).GetProperty("status").GetString());
         Assert.Contains("Started", await EventsAsync(run));
-        Assert.Equal(1, (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs?connectionId={connection}")).GetProperty("total").GetInt32());
-        Assert.Equal(1, (await Admin.GetFromJsonAsync<JsonElement>("/api/v1/runs?q=big-dumps")).GetProperty("total").GetInt32());
+        Assert.Equal(3, (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs?connectionId={connection}")).GetProperty("total").GetInt32());
+        Assert.Equal(3, (await Admin.GetFromJsonAsync<JsonElement>("/api/v1/runs?q=big-dumps")).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs?connectionId={connection}&needsAttention=true")).GetProperty("total").GetInt32());
         Assert.DoesNotContain((await Admin.GetFromJsonAsync<JsonElement>("/api/v1/connections")).GetProperty("items").EnumerateArray(),
             c => c.GetProperty("id").GetGuid() == connection);
     }
@@ -263,5 +275,41 @@ public sealed class RunLifecycleTests(CephServer ceph) : IDisposable
         // An untyped column with no values yet is saved; its kind is read at the first run that finds values.
         Assert.Equal(HttpStatusCode.Created, (await SaveAsync("untyped_empty")).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await SaveAsync("updated_at", "2024-12-31 00:00:00")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_dump_template_without_dump_time_is_refused()
+    {
+        var customer = await App.CreateCustomerAsync("Template " + Guid.NewGuid());
+        var response = await Admin.PostAsJsonAsync("/api/v1/connections", new
+        {
+            customerId = customer.Id, name = "flat", kind = "Dump", bucket = "flat-bucket", region = "eu-west-1", template = "{stream_name}/{stream_name}_{part}.{extension}",
+            auth = new { method = "AccessKey", accessKeyId = "AKIAIOSFODNN7EXAMPLE", secretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("{dump_time}", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("template")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_attempt_that_another_took_over_from_is_not_recorded_succeeded_and_database_errors_that_pass_are_told_apart()
+    {
+        var (connection, _) = await SetUpAsync(rows: 10);
+        await using var scope = App.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Actors.CurrentActor>().ActAsSystem();
+        var recorder = scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Runs.RunRecorder>();
+        var entity = await scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Connections.ConnectionService>().FindAsync(connection, default);
+        var first = await recorder.CreateAsync(entity!, new Portal.Core.Runs.RunTicket(Portal.Core.Runs.RunTrigger.Schedule), default);
+        Assert.True(await recorder.StartAsync(first.Id, ["big"], "node-a", null, default));
+        Assert.True(await recorder.FailAsync(first.Id, Portal.Core.Runs.Run.InterruptedError, [], default));
+        await recorder.CreateAsync(entity!, Portal.Core.Runs.RunTicket.NextAttempt(first, null), default);
+
+        var outcome = new Portal.Infrastructure.Delivery.DeliveryOutcome([], null);
+        Assert.False(await recorder.SucceedAsync(first.Id, outcome, default));
+        Assert.Equal("Failed", (await RunAsync(first.Id)).GetProperty("status").GetString());
+
+        Assert.True(Portal.Infrastructure.Runs.RunFailure.IsTransientDatabaseError(new Microsoft.Data.Sqlite.SqliteException("database is locked", 5)));
+        Assert.True(Portal.Infrastructure.Runs.RunFailure.IsTransientDatabaseError(new InvalidOperationException("wrapped", new TimeoutException())));
+        Assert.False(Portal.Infrastructure.Runs.RunFailure.IsTransientDatabaseError(new Microsoft.Data.Sqlite.SqliteException("constraint failed", 19)));
+        Assert.False(Portal.Infrastructure.Runs.RunFailure.IsTransientDatabaseError(new InvalidOperationException("Sequence contains no elements")));
     }
 }
