@@ -27,6 +27,8 @@ public sealed class PortalServer : IAsyncLifetime
         // Workers on, as in the embedded default: the runs console is watched while runs really run.
         App.Settings["Portal:RunWorkers"] = "true";
         App.Settings["Portal:Delivery:RetryDelay"] = "00:00:01";
+        // Every test signs in from 127.0.0.1: the per-address sign-in limit is for the world, not for one test run.
+        App.Settings["Portal:RateLimits:SignInPerAddress"] = "1000";
         App.UseKestrel(0);
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');

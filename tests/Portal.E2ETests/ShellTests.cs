@@ -34,7 +34,7 @@ public sealed class ShellTests(PortalServer server)
         await page.FillAsync("[data-testid=password]", "not-the-password");
         await page.ClickAsync("[data-testid=sign-in]");
 
-        Assert.Equal("The email or password is not right.", (await page.InnerTextAsync("[data-testid=sign-in-error]")).Trim());
+        Assert.Equal("The email or password is not right, or there were too many attempts: try again in a few minutes.", (await page.InnerTextAsync("[data-testid=sign-in-error]")).Trim());
     }
 
     [Fact]

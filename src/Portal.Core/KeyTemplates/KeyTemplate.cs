@@ -33,6 +33,8 @@ public sealed class KeyTemplate
     public static KeyTemplate Parse(string? template)
     {
         var text = template ?? "";
+        // Nothing past the longest template is read: the linter refuses it, and parsing stays bounded whatever is sent.
+        if (text.Length > KeyTemplateLinter.MaxTemplateLength) return new KeyTemplate(text, [new KeySegment(text[..KeyTemplateLinter.MaxTemplateLength], default, 0, KeyTemplateLinter.MaxTemplateLength)], []);
         var segments = new List<KeySegment>();
         var errors = new List<KeyDiagnostic>();
         var literalStart = 0;

@@ -14,6 +14,12 @@ public static class KeyTemplateLinter
     /// <summary>S3's limit on a key, in UTF-8 bytes.</summary>
     public const int MaxKeyBytes = 1024;
 
+    /// <summary>The longest template (it expands to a key of at most <see cref="MaxKeyBytes"/> anyway).</summary>
+    public const int MaxTemplateLength = 1024;
+
+    /// <summary>At most this many findings are reported for one template; the rest are counted in one more.</summary>
+    public const int MaxFindings = 25;
+
     /// <summary>Assumed longest stream name (bytes) when the streams are not known yet.</summary>
     public const int AssumedStreamNameBytes = 100;
 
@@ -27,12 +33,22 @@ public static class KeyTemplateLinter
             found.Add(KeyDiagnostic.Error("empty_template", "The template is empty: every object needs a key.", 0, 0));
             return found;
         }
+        if (template.Text.Length > MaxTemplateLength)
+        {
+            found.Add(KeyDiagnostic.Error("template_too_long", $"A template has at most {MaxTemplateLength:N0} characters; this one has {template.Text.Length:N0}.", MaxTemplateLength, template.Text.Length - MaxTemplateLength));
+            return found;
+        }
         found.AddRange(template.SyntaxErrors);
         CheckLiterals(template, found);
         CheckCursor(template, context, found);
         CheckLength(template, context, found);
         Warn(template, context, found);
-        return found.OrderBy(d => d.Severity == DiagnosticSeverity.Error ? 0 : 1).ThenBy(d => d.Position).ToList();
+        var ordered = found.OrderBy(d => d.Severity == DiagnosticSeverity.Error ? 0 : 1).ThenBy(d => d.Position).ToList();
+        if (ordered.Count <= MaxFindings) return ordered;
+        // One finding per bad character would grow with the template: the first ones, and a count of the rest.
+        var kept = ordered.Take(MaxFindings - 1).ToList();
+        kept.Add(KeyDiagnostic.Error("more_findings", $"…and {ordered.Count - kept.Count:N0} more problems: fix these first.", kept[^1].Position, 0));
+        return kept;
     }
 
     private static void CheckLiterals(KeyTemplate template, List<KeyDiagnostic> found)

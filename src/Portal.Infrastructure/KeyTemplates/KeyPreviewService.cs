@@ -17,7 +17,11 @@ using Portal.Infrastructure.Scheduling;
 public sealed class KeyPreviewService(IDbContextFactory<PortalDbContext> contexts, ICurrentActor actor, TimeProvider clock)
 {
     public const int MaxParts = 100;
-    public const int MaxKeys = 100_000;
+
+    /// <summary>Keys in one preview: up to about 2 MB of answer, whoever asks and however often.</summary>
+    public const int MaxKeys = 2_000;
+
+    public const int MaxStreams = 1_000;
 
     /// <summary>The preview, or null when the request names a connection the caller may not see.</summary>
     public async Task<PreviewResult?> PreviewAsync(KeyPreviewInput input, CancellationToken cancellationToken)
@@ -32,6 +36,11 @@ public sealed class KeyPreviewService(IDbContextFactory<PortalDbContext> context
         var errors = FileFormats.Check(format, compression)
             .Require(parts is >= 1 and <= MaxParts, "parts", $"Preview 1 to {MaxParts} parts per stream.");
         var load = Truncate(input.LoadTime ?? clock.GetUtcNow());
+        errors.Require(input.Template is null || input.Template.Length <= KeyTemplateLinter.MaxTemplateLength, "template",
+            $"A template has at most {KeyTemplateLinter.MaxTemplateLength:N0} characters.");
+        errors.Require(input.Prefix is null || input.Prefix.Length <= 512, "prefix", "A prefix has at most 512 characters.");
+        errors.Require(input.Streams is null || input.Streams.Count <= MaxStreams, "streams", $"A preview takes at most {MaxStreams:N0} streams.");
+        errors.ThrowIfInvalid();
         var streams = Streams(input, connection, load, errors);
         errors.Require((long)streams.Count * parts <= MaxKeys, "streams", $"A preview shows at most {MaxKeys:N0} keys: fewer streams or parts.");
         errors.ThrowIfInvalid();
@@ -74,9 +83,9 @@ public sealed class KeyPreviewService(IDbContextFactory<PortalDbContext> context
         for (var i = 0; i < input.Streams.Count; i++)
         {
             var s = input.Streams[i];
-            if (s is null || string.IsNullOrWhiteSpace(s.Name))
+            if (s is null || string.IsNullOrWhiteSpace(s.Name) || s.Name.Length > 200 || s.Id?.Length > 64)
             {
-                errors.Add($"streams[{i}].name", "Each stream needs a name.");
+                errors.Add($"streams[{i}].name", "Each stream needs a name of 1 to 200 characters (and an id of at most 64).");
                 continue;
             }
             streams.Add(new PreviewStream(string.IsNullOrWhiteSpace(s.Id) ? Guid.NewGuid().ToString() : s.Id, s.Name, s.Cursor));

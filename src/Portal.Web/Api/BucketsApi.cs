@@ -3,6 +3,7 @@ namespace Portal.Web.Api;
 using Portal.Core.Connections;
 using Portal.Infrastructure.Buckets;
 using Portal.Infrastructure.Connections;
+using Portal.Web.Hosting;
 
 /// <summary>
 /// A connection's bucket, read with the connection's credentials and never above its prefix (anything
@@ -31,20 +32,20 @@ internal static class BucketsApi
             WithConnectionAsync(id, connections, async c => ObjectDetailsDto.From(await browser.DetailsAsync(c, key ?? "", ct)), ct));
 
         group.MapGet("/objects/preview", (Guid id, string? key, ConnectionService connections, ObjectPreviewer previewer, CancellationToken ct) =>
-            WithConnectionAsync(id, connections, async c => PreviewDto.From(await previewer.PreviewAsync(c, key ?? "", ct)), ct));
+            WithConnectionAsync(id, connections, async c => PreviewDto.From(await previewer.PreviewAsync(c, key ?? "", ct)), ct)).RequireRateLimiting(RateLimits.Preview);
 
         group.MapGet("/objects/download", (Guid id, string? key, ConnectionService connections, ObjectDownloads downloads, CancellationToken ct) =>
             WithConnectionAsync(id, connections, async c =>
             {
                 var link = await downloads.LinkAsync(c, key ?? "", ct);
                 return new DownloadDto(link.Url, link.ExpiresAt);
-            }, ct));
+            }, ct)).RequireRateLimiting(RateLimits.Download);
 
         group.MapGet("/receipt", (Guid id, string? prefix, ConnectionService connections, ReceiptReader receipts, CancellationToken ct) =>
             WithConnectionAsync(id, connections, async c => ReceiptDto.From(await receipts.ReadAsync(c, prefix, ct)), ct));
 
         group.MapPost("/receipt/verify", (Guid id, string? prefix, bool? sha256, ConnectionService connections, ReceiptVerifier verifier, CancellationToken ct) =>
-            WithConnectionAsync(id, connections, async c => VerificationDto.From(await verifier.VerifyAsync(c, prefix, sha256 ?? false, null, ct)), ct));
+            WithConnectionAsync(id, connections, async c => VerificationDto.From(await verifier.VerifyAsync(c, prefix, sha256 ?? false, null, ct)), ct)).RequireRateLimiting(RateLimits.Verify);
 
         group.MapGet("/artifacts", (Guid id, ConnectionService connections, ArtifactBrowser artifacts, CancellationToken ct) =>
             WithConnectionAsync(id, connections, async c =>

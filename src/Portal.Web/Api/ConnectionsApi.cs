@@ -6,6 +6,7 @@ using Portal.Infrastructure.Connections;
 using Portal.Infrastructure.S3;
 using Portal.Infrastructure.Setup;
 using Portal.Web.Auth;
+using Portal.Web.Hosting;
 
 internal static class ConnectionsApi
 {
@@ -49,7 +50,7 @@ internal static class ConnectionsApi
             if (await connections.FindAsync(id, ct) is not { } c) return TypedResults.NotFound();
             var steps = await tester.TestAsync(c, ct);
             return TypedResults.Ok(new TestResultDto(steps.Select(s => new TestStepDto(s.Name, s.Status, s.Message)).ToList()));
-        });
+        }).RequireAuthorization(Policies.ConfigureOrOperate).RequireRateLimiting(RateLimits.ConnectionTest); // the test writes, uploads and deletes in the bucket: never a Customer's to run
         return api;
     }
 

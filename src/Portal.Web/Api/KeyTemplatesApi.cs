@@ -2,6 +2,7 @@ namespace Portal.Web.Api;
 
 using Portal.Core.KeyTemplates;
 using Portal.Infrastructure.KeyTemplates;
+using Portal.Web.Hosting;
 
 internal static class KeyTemplatesApi
 {
@@ -12,7 +13,7 @@ internal static class KeyTemplatesApi
         {
             var result = await previews.PreviewAsync(request, ct);
             return result is null ? TypedResults.NotFound() : TypedResults.Ok(KeyPreviewResponse.From(result));
-        }).WithTags("Key templates");
+        }).WithTags("Key templates").RequireRateLimiting(RateLimits.Preview);
         return api;
     }
 }

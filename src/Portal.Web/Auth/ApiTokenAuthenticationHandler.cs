@@ -37,7 +37,9 @@ internal sealed class ApiTokenAuthenticationHandler(
         if (row is null || !row.IsActive(now)) return AuthenticateResult.Fail("The API token is unknown, revoked or expired.");
 
         var user = await users.FindByIdAsync(row.UserId);
-        if (user is null || await users.IsLockedOutAsync(user)) return AuthenticateResult.Fail("The API token's user is disabled.");
+        // A lockout (too many wrong passwords on the sign-in page, which anyone can cause) locks the sign-in page only:
+        // tokens keep working, and revoking one is how to stop it.
+        if (user is null) return AuthenticateResult.Fail("The API token's user no longer exists.");
 
         // Write the last-use time at most once a minute: a busy client must not turn reads into writes.
         if (row.LastUsedAt is null || now - row.LastUsedAt > TimeSpan.FromMinutes(1))

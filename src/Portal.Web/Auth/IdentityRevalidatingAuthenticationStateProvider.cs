@@ -22,7 +22,8 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
         var user = await users.GetUserAsync(state.User);
-        if (user is null || await users.IsLockedOutAsync(user)) return false;
+        // A lockout locks the sign-in page only: it must not end the sessions of the user someone else locked out.
+        if (user is null) return false;
         var stamp = state.User.FindFirstValue(identity.Value.ClaimsIdentity.SecurityStampClaimType);
         return stamp == await users.GetSecurityStampAsync(user);
     }

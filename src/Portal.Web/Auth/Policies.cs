@@ -15,6 +15,9 @@ public static class Policies
     /// <summary>Watches and acts on runs (Admin, Operator).</summary>
     public const string Operate = nameof(Operate);
 
+    /// <summary>Configure or Operate: staff that may write into a customer's bucket to test it (Admin, CustomerSuccess, Operator).</summary>
+    public const string ConfigureOrOperate = nameof(ConfigureOrOperate);
+
     /// <summary>Users, tokens of others, the audit log.</summary>
     public const string Admin = nameof(Admin);
 
@@ -24,6 +27,7 @@ public static class Policies
         options.AddPolicy(Staff, p => p.RequireRole(Roles.Staff).RequireAssertion(c => !c.User.IsInRole(Roles.Customer)));
         options.AddPolicy(Configure, p => p.RequireRole(Roles.Admin, Roles.CustomerSuccess).RequireAssertion(c => !c.User.IsInRole(Roles.Customer)));
         options.AddPolicy(Operate, p => p.RequireRole(Roles.Admin, Roles.Operator).RequireAssertion(c => !c.User.IsInRole(Roles.Customer)));
+        options.AddPolicy(ConfigureOrOperate, p => p.RequireRole(Roles.Admin, Roles.CustomerSuccess, Roles.Operator).RequireAssertion(c => !c.User.IsInRole(Roles.Customer)));
         options.AddPolicy(Admin, p => p.RequireRole(Roles.Admin).RequireAssertion(c => !c.User.IsInRole(Roles.Customer)));
     }
 }

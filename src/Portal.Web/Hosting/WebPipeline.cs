@@ -12,6 +12,7 @@ internal static class WebPipeline
 
     public static WebApplication UsePortal(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         // API callers get problem details; people get the error page.
         app.UseWhen(IsApi, api => api.UseExceptionHandler());
         app.UseWhen(c => !IsApi(c), ui => ui.UseExceptionHandler("/error", createScopeForErrors: true));
@@ -20,6 +21,8 @@ internal static class WebPipeline
         app.UseWhen(IsApi, api => api.UseStatusCodePages());
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authentication: limits are per user.
+        app.UseRateLimiter();
         // After authentication: tokens are bound to the signed-in user.
         app.UseAntiforgery();
 
@@ -27,7 +30,8 @@ internal static class WebPipeline
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapAccountEndpoints();
         app.MapPortalApi();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Our own policy says frame-ancestors (and the rest): Blazor does not add a second one.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 

@@ -18,6 +18,7 @@ internal static class WebRegistration
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddPortalRateLimits(builder.Configuration);
         services.AddHttpContextAccessor();
         services.AddOpenApi();
         services.AddProblemDetails();

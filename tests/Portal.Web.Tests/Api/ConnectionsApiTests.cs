@@ -185,7 +185,9 @@ public sealed class ConnectionsApiTests(PortalAppFactory app) : ApiTestBase(app)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/connections/{own}/setup")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/connections/{other}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/connections/{other}/setup")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"/api/v1/connections/{other}/test", null)).StatusCode);
+        // The test writes into the bucket: a read-only Customer may not run it, on their own connection or any other.
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync($"/api/v1/connections/{own}/test", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync($"/api/v1/connections/{other}/test", null)).StatusCode);
         var list = await client.GetFromJsonAsync<JsonElement>("/api/v1/connections");
         Assert.Equal([own], list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
         Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>($"/api/v1/connections?customerId={theirs}")).GetProperty("total").GetInt32());
