@@ -39,6 +39,7 @@ public static partial class ConnectionRules
         if (prefix.StartsWith('/')) return "A path prefix does not start with '/'.";
         if (prefix.Contains("//", StringComparison.Ordinal)) return "A path prefix cannot contain '//'.";
         if (prefix.Length > 512) return "A path prefix has at most 512 characters.";
+        if (Validation.Names.InvisibleProblem(prefix, "A path prefix") is { } invisible) return invisible;
         var bad = prefix.FirstOrDefault(c => "\\^%`[]\"<>~#|{}".Contains(c) || char.IsControl(c));
         return bad == default ? null : $"A path prefix cannot contain '{(char.IsControl(bad) ? $"U+{(int)bad:X4}" : bad.ToString())}'.";
     }

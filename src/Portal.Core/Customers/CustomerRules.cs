@@ -10,11 +10,12 @@ public static class CustomerRules
     /// <summary>Trims the name and checks it; throws <see cref="ValidationException"/> when it is unusable.</summary>
     public static string NormaliseName(string? name)
     {
-        var trimmed = name?.Trim() ?? "";
+        var trimmed = Names.Normalise(name);
+        var invisible = Names.InvisibleProblem(trimmed, "A customer name");
         new FieldErrors()
             .Require(trimmed.Length > 0, "name", "A customer needs a name.")
             .Require(trimmed.Length <= MaxNameLength, "name", $"A customer name has at most {MaxNameLength} characters.")
-            .Require(!trimmed.Any(char.IsControl), "name", "A customer name cannot contain control characters.")
+            .Require(invisible is null, "name", invisible ?? "")
             .ThrowIfInvalid();
         return trimmed;
     }

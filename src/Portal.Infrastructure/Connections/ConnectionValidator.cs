@@ -24,6 +24,7 @@ public static class ConnectionValidator
         var interval = minimumInterval ?? DefaultMinimumInterval;
         var e = new FieldErrors();
         e.Require(!string.IsNullOrWhiteSpace(input.Name) && input.Name.Trim().Length <= 200, "name", "Name the connection (1 to 200 characters).");
+        Check(e, "name", Names.InvisibleProblem(input.Name, "A connection name"));
         var kind = ParseKind(input.Kind, e);
         Check(e, "bucket", ConnectionRules.BucketProblem(input.Bucket));
         var endpoint = Empty(input.Endpoint);

@@ -32,7 +32,7 @@ public sealed class ConnectionWriter(
         var connection = new Connection
         {
             CustomerId = input.CustomerId!.Value,
-            Name = input.Name!.Trim(),
+            Name = Names.Normalise(input.Name),
             Bucket = input.Bucket!,
             Region = input.Region!,
             ExternalId = ExternalIds.Create(),
@@ -56,7 +56,7 @@ public sealed class ConnectionWriter(
         var kinds = await CheckCursorsAsync(db, input, errors, cancellationToken);
         errors.ThrowIfInvalid();
 
-        connection.Name = input.Name!.Trim();
+        connection.Name = Names.Normalise(input.Name);
         connection.Bucket = input.Bucket!;
         connection.Region = input.Region!;
         Apply(connection, input, kinds);
@@ -123,9 +123,12 @@ public sealed class ConnectionWriter(
         }
         if (input.SourceId is { } sourceId && !await db.Sources.AnyAsync(s => s.Id == sourceId && s.CustomerId == customerId, ct))
             errors.Add("sourceId", "Choose a source of the same customer.");
-        var name = input.Name?.Trim();
-        if (name is not null && await db.Connections.IgnoreQueryFilters().AnyAsync(c => c.CustomerId == customerId && c.Name == name && c.Id != self && c.ArchivedAt == null, ct))
-            errors.Add("name", $"This customer already has a connection named '{name}'.");
+        var name = input.Name is null ? null : Names.Normalise(input.Name);
+        if (name is not null)
+        {
+            var taken = await db.Connections.IgnoreQueryFilters().Where(c => c.CustomerId == customerId && c.Id != self && c.ArchivedAt == null).Select(c => c.Name).ToListAsync(ct);
+            if (taken.Any(t => Names.Same(t, name))) errors.Add("name", $"This customer already has a connection named '{name}'.");
+        }
     }
 
     // Command folders are facts of the worker host: they must exist under the artifacts root.
@@ -198,7 +201,7 @@ public sealed class ConnectionWriter(
     private void Apply(Connection c, ConnectionInput input, IReadOnlyDictionary<string, Core.Sources.CursorKind?> kinds)
     {
         c.Kind = Enum.Parse<DeliveryKind>(input.Kind!);
-        c.Prefix = PathPrefix.Normalise(input.Prefix);
+        c.Prefix = PathPrefix.Normalise(input.Prefix is null ? null : Names.Normalise(input.Prefix));
         c.Endpoint = ConnectionValidator.Empty(input.Endpoint);
         c.StsEndpoint = ConnectionValidator.Empty(input.StsEndpoint);
         c.KmsKeyArn = ConnectionValidator.Empty(input.KmsKeyArn);

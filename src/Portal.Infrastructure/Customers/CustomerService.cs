@@ -13,8 +13,10 @@ public sealed class CustomerService(IDbContextFactory<PortalDbContext> contexts)
         var normalised = CustomerRules.NormaliseName(name);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         // IgnoreQueryFilters: a name taken by a customer the caller cannot see is still taken.
-        if (await db.Customers.IgnoreQueryFilters().AnyAsync(c => c.Name == normalised, cancellationToken))
-            throw new ValidationException("name", $"A customer named '{normalised}' already exists.");
+        // Unique as people read names: whatever the case or Unicode form (SQL's upper() folds ASCII only, so compare here).
+        var taken = await db.Customers.IgnoreQueryFilters().Select(c => c.Name).ToListAsync(cancellationToken);
+        if (taken.FirstOrDefault(t => Names.Same(t, normalised)) is { } existing)
+            throw new ValidationException("name", $"A customer named '{existing}' already exists.");
         var customer = new Customer { Name = normalised };
         db.Customers.Add(customer);
         await db.SaveChangesAsync(cancellationToken);

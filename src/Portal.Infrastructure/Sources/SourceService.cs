@@ -15,6 +15,7 @@ public sealed class SourceService(IDbContextFactory<PortalDbContext> contexts, I
         await using var db = await contexts.CreateDbContextAsync(ct);
         var errors = new FieldErrors()
             .Require(!string.IsNullOrWhiteSpace(name) && name.Trim().Length <= 200, "name", "Name the source (1 to 200 characters).")
+            .Require(Names.InvisibleProblem(name, "A source name") is null, "name", Names.InvisibleProblem(name, "A source name") ?? "")
             .Require(kind is "sqlite" or "postgres", "kind", "Choose the kind of source: sqlite or postgres.")
             .Require(!string.IsNullOrWhiteSpace(connectionString) && connectionString.Length <= 4000, "connectionString", "Enter the connection string (for SQLite: Data Source=<file>).");
         if (customerId is null || !await db.Customers.AnyAsync(c => c.Id == customerId, ct))

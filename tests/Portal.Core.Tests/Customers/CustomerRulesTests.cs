@@ -14,7 +14,7 @@ public sealed class CustomerRulesTests
     [Theory]
     [InlineData(null, "A customer needs a name.")]
     [InlineData("   ", "A customer needs a name.")]
-    [InlineData("Acme\u0007", "A customer name cannot contain control characters.")]
+    [InlineData("Acme\u0007", "A customer name cannot contain U+0007 (a control character): it does not show, so two names could look the same.")]
     public void Unusable_names_are_refused_with_a_field_message(string? name, string message)
     {
         var error = Assert.Throws<ValidationException>(() => CustomerRules.NormaliseName(name));

@@ -112,4 +112,19 @@ public sealed class SecurityTests(PortalAppFactory app) : ApiTestBase(app)
         Assert.Equal(HttpStatusCode.TooManyRequests, codes[^1]);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/account/login")).StatusCode);
     }
+
+    [Fact]
+    public async Task Names_that_look_the_same_are_the_same_and_invisible_characters_are_refused()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        Assert.Equal(HttpStatusCode.Created, (await Admin.PostAsJsonAsync("/api/v1/customers", new { name = $"Café {suffix}" })).StatusCode);
+        foreach (var lookalike in new[] { $"Cafe\u0301 {suffix}", $"CAFÉ {suffix}", $"café {suffix}" })
+        {
+            var duplicate = await Admin.PostAsync("/api/v1/customers", new StringContent($"{{\"name\": \"{lookalike}\"}}", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, duplicate.StatusCode);
+        }
+        var hidden = await Admin.PostAsync("/api/v1/customers", new StringContent($"{{\"name\": \"Acme\\u200b {suffix}\"}}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, hidden.StatusCode);
+        Assert.Contains("U+200B", await hidden.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }
