@@ -13,6 +13,12 @@ public static class SecretMask
         return secret[^4..];
     }
 
+    /// <summary>
+    /// A connection string shows nothing of itself: its last characters are most often a password's tail
+    /// (<c>…;Password=hunter2</c>).
+    /// </summary>
+    public static string ConnectionStringHint(string connectionString) => "";
+
     /// <summary>The masked form for display, e.g. <c>••••WXYZ</c>.</summary>
     public static string Mask(string? hint) => Dots + (hint ?? "");
 }

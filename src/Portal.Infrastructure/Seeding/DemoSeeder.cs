@@ -44,7 +44,7 @@ public sealed class DemoSeeder(PortalDbContext db, UserAdminService userAdmin, I
                 Name = "Chinook",
                 Kind = SourceKind.Sqlite,
                 ConnectionStringCipher = secrets.Protect(SecretKind.SourceConnectionString, connectionString),
-                ConnectionStringHint = SecretMask.HintOf(connectionString),
+                ConnectionStringHint = SecretMask.ConnectionStringHint(connectionString),
             };
             db.Sources.Add(source);
             // One stream per table, so "run now" delivers the whole sample database.

@@ -41,7 +41,7 @@ public sealed class SourceService(IDbContextFactory<PortalDbContext> contexts, I
             Name = name!.Trim(),
             Kind = kind == "postgres" ? SourceKind.Postgres : SourceKind.Sqlite,
             ConnectionStringCipher = secrets.Protect(SecretKind.SourceConnectionString, connectionString!),
-            ConnectionStringHint = SecretMask.HintOf(connectionString!),
+            ConnectionStringHint = SecretMask.ConnectionStringHint(connectionString!),
         };
         db.Sources.Add(source);
         await db.SaveChangesAsync(ct);

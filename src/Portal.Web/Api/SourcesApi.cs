@@ -40,5 +40,5 @@ internal static class SourcesApi
 
     // The connection string is never returned: only a mask and its last characters.
     private static SourceDto ToDto(Source s) =>
-        new(s.Id, s.CustomerId, s.Name, s.Kind == SourceKind.Postgres ? "postgres" : "sqlite", SecretMask.Mask(s.ConnectionStringHint));
+        new(s.Id, s.CustomerId, s.Name, s.Kind == SourceKind.Postgres ? "postgres" : "sqlite", SecretMask.Dots); // never any part of a connection string (hints saved before held a password's tail)
 }
