@@ -31,6 +31,7 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> contexts,
         };
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.ApiTokens.Add(token);
+        AuditLog.Record(db, "TokenCreated", nameof(ApiToken), token.Id.ToString(), details: $"{trimmed} for user {userId}");
         await db.SaveChangesAsync(cancellationToken);
         return (token, secret);
     }

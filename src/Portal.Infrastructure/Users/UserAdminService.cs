@@ -59,6 +59,13 @@ public sealed class UserAdminService(UserManager<PortalUser> users, PortalDbCont
         return (user, password);
     }
 
+    /// <summary>Whether a user with this id exists.</summary>
+    public async Task<bool> ExistsAsync(string userId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await users.FindByIdAsync(userId) is not null;
+    }
+
     public async Task SetRoleAsync(string userId, string? role, Guid? customerId, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(userId) ?? throw new KeyNotFoundException($"No user {userId}.");

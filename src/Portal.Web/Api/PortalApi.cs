@@ -21,5 +21,6 @@ internal static class PortalApi
         api.MapConnectionsApi();
         api.MapRunsApi();
         api.MapBucketsApi();
+        api.MapUsersApi();
     }
 }
