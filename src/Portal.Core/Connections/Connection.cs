@@ -73,4 +73,13 @@ public sealed class Connection : ICustomerOwned
     /// lists, but its runs and audit trail stay readable under its name.
     /// </summary>
     public DateTimeOffset? ArchivedAt { get; set; }
+
+    /// <summary>When the portal last proved the role refuses AssumeRole without the ExternalId (and with a wrong one).</summary>
+    public DateTimeOffset? ExternalIdCheckedAt { get; set; }
+
+    /// <summary>The role, ExternalId and endpoints that check was for: any change asks for a new proof.</summary>
+    public string? ExternalIdCheckedFor { get; set; }
+
+    /// <summary>Null when the role is proved to require the ExternalId; else why nothing runs on it.</summary>
+    public string? ExternalIdProblem { get; set; }
 }

@@ -18,7 +18,7 @@ using Microsoft.Extensions.Options;
 /// </summary>
 public sealed class ConnectionWriter(
     IDbContextFactory<PortalDbContext> contexts, ISecretProtector secrets, Jobs.ConnectionScheduler scheduler, Artifacts.ArtifactFolders folders,
-    Sources.SourceReaderFactory sources, IOptions<Runs.RunRecoveryOptions> runOptions, ILogger<ConnectionWriter> logger, TimeProvider clock)
+    Sources.SourceReaderFactory sources, IOptions<Runs.RunRecoveryOptions> runOptions, IOptions<S3.AwsOptions> aws, ILogger<ConnectionWriter> logger, TimeProvider clock)
 {
     public async Task<Connection> CreateAsync(ConnectionInput input, bool isAdmin, CancellationToken cancellationToken)
     {
@@ -102,6 +102,17 @@ public sealed class ConnectionWriter(
         return true;
     }
 
+    /// <summary>Stores what a connection test proved about the role's ExternalId condition, for the role and ExternalId it had.</summary>
+    public async Task RecordExternalIdCheckAsync(Connection tested, IReadOnlyList<S3.TestStep> steps, CancellationToken cancellationToken)
+    {
+        if (tested.AuthMethod != AuthMethod.AssumeRole || steps.FirstOrDefault(s => s.Name == S3.ConnectionTester.ExternalIdStep) is not { } step) return;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Connections.Where(c => c.Id == tested.Id).ExecuteUpdateAsync(u => u
+            .SetProperty(c => c.ExternalIdCheckedAt, clock.GetUtcNow())
+            .SetProperty(c => c.ExternalIdCheckedFor, S3.ExternalIdGuard.Fingerprint(tested))
+            .SetProperty(c => c.ExternalIdProblem, step.Status == S3.TestStep.Pass ? null : step.Message), cancellationToken);
+    }
+
     /// <summary>A new ExternalId: the old one stops working, so the customer's trust policy must change too.</summary>
     public async Task<string> RegenerateExternalIdAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -116,6 +127,10 @@ public sealed class ConnectionWriter(
 
     private async Task CheckReferencesAsync(PortalDbContext db, ConnectionInput input, Guid? customerId, Guid? self, FieldErrors errors, CancellationToken ct)
     {
+        // A role in the portal's own account could open the portal's own buckets to a customer.
+        if (input.Auth?.Method == nameof(AuthMethod.AssumeRole) && aws.Value.OwnAccount is { } own && !aws.Value.AllowOwnAccountRoles
+            && input.Auth.RoleArn?.Split(':') is { Length: > 4 } arn && arn[4] == own)
+            errors.Add("auth.roleArn", $"The role is in the portal's own AWS account ({own}): use a role in the customer's account (Portal:Aws:AllowOwnAccountRoles allows it).");
         if (customerId is null || !await db.Customers.AnyAsync(c => c.Id == customerId, ct))
         {
             errors.Add("customerId", "Choose an existing customer.");

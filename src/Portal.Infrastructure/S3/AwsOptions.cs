@@ -13,6 +13,12 @@ public sealed class AwsOptions
 
     public string? SecretAccessKey { get; set; }
 
+    /// <summary>Roles in the portal's own AWS account are refused unless this is on (they could reach the portal's own buckets).</summary>
+    public bool AllowOwnAccountRoles { get; set; }
+
+    /// <summary>The portal's own AWS account, read from <see cref="PrincipalArn"/>; null when none is configured.</summary>
+    public string? OwnAccount => PrincipalArn?.Split(':') is { Length: > 4 } parts && parts[4].Length == 12 ? parts[4] : null;
+
     /// <summary>How long one S3 or STS request may take.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -22,6 +22,11 @@ public sealed class ConnectionCredentials(ISecretProtector secrets, IOptions<Aws
 
     private readonly ConcurrentDictionary<string, Lazy<Task<Cached>>> _cache = new(StringComparer.Ordinal);
 
+    private ExternalIdGuard? _guard;
+
+    /// <summary>The confused-deputy guard every role connection passes before its credentials are handed out.</summary>
+    public ExternalIdGuard Guard => _guard ??= new ExternalIdGuard(this, options);
+
     /// <summary>
     /// Credentials to sign S3 requests with (cached for roles). <paramref name="validFor"/> asks for role
     /// credentials that stay valid at least that long (a presigned URL dies with the credentials that signed it).
@@ -30,6 +35,8 @@ public sealed class ConnectionCredentials(ISecretProtector secrets, IOptions<Aws
     {
         var margin = validFor is { } v && v > RefreshBeforeExpiry ? v : RefreshBeforeExpiry;
         if (connection.AuthMethod == AuthMethod.AccessKey) return AccessKey(connection);
+        // No credentials of a role that does not require the ExternalId: no delivery, listing, preview or link runs on it.
+        await Guard.EnsureAsync(connection, cancellationToken);
         var key = CacheKey(connection);
         while (true)
         {
@@ -54,14 +61,14 @@ public sealed class ConnectionCredentials(ISecretProtector secrets, IOptions<Aws
     }
 
     /// <summary>Calls AssumeRole now (never cached), with or without the ExternalId; the connection test uses both.</summary>
-    public async Task<AssumeRoleResponse> AssumeRoleAsync(Connection connection, bool withExternalId, CancellationToken cancellationToken)
+    public async Task<AssumeRoleResponse> AssumeRoleAsync(Connection connection, bool withExternalId, CancellationToken cancellationToken, string? externalId = null)
     {
         using var sts = CreateSts(connection, PortalCredentials());
         return await sts.AssumeRoleAsync(new AssumeRoleRequest
         {
             RoleArn = connection.RoleArn,
             RoleSessionName = SessionName(connection),
-            ExternalId = withExternalId ? connection.ExternalId : null,
+            ExternalId = withExternalId ? connection.ExternalId : externalId,
             DurationSeconds = 3600,
         }, cancellationToken);
     }

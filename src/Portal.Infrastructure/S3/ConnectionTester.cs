@@ -17,6 +17,9 @@ using Portal.Core.Setup;
 public sealed class ConnectionTester(ConnectionCredentials credentials, S3ClientFactory clients, IOptions<AwsOptions> options, TimeProvider clock)
 {
     public const string MarkerName = "portal-connection-test";
+
+    /// <summary>The step that proves the role requires the ExternalId; its message is stored with the connection.</summary>
+    public const string ExternalIdStep = "ExternalId guard";
     private const int MinPartSize = MultipartUploadStream.MinPartSize;
 
     public async Task<IReadOnlyList<TestStep>> TestAsync(Connection connection, CancellationToken cancellationToken)
@@ -24,6 +27,11 @@ public sealed class ConnectionTester(ConnectionCredentials credentials, S3Client
         var steps = new List<TestStep>();
         var creds = await CredentialsStepAsync(connection, steps, cancellationToken);
         await ExternalIdGuardAsync(connection, steps, cancellationToken);
+        if (steps[^1] is { Name: ExternalIdStep, Status: TestStep.Fail })
+        {
+            Skip(steps, "the role does not require the ExternalId", "Bucket", "Write", "Multipart upload", "Delete", "List");
+            return steps;
+        }
         if (creds is null)
         {
             Skip(steps, "no credentials", "Bucket", "Write", "Multipart upload", "Delete", "List");
@@ -92,7 +100,7 @@ public sealed class ConnectionTester(ConnectionCredentials credentials, S3Client
 
     private async Task ExternalIdGuardAsync(Connection c, List<TestStep> steps, CancellationToken ct)
     {
-        const string name = "ExternalId guard";
+        const string name = ExternalIdStep;
         if (c.AuthMethod != AuthMethod.AssumeRole)
         {
             steps.Add(new TestStep(name, TestStep.Skipped, "Not used with access keys."));
@@ -100,18 +108,14 @@ public sealed class ConnectionTester(ConnectionCredentials credentials, S3Client
         }
         try
         {
-            await credentials.AssumeRoleAsync(c, withExternalId: false, ct);
-            var trust = SetupPolicies.TrustPolicy(options.Value.PrincipalOrPlaceholder, c.ExternalId).ToJsonString();
-            steps.Add(new TestStep(name, TestStep.Warning,
-                $"The role can be assumed without the ExternalId, so anyone the trust policy admits could make the portal write into this bucket (the confused-deputy problem). Replace the role's trust policy with: {trust}"));
-        }
-        catch (Exception e) when (AwsErrors.IsAccessDenied(e))
-        {
-            steps.Add(new TestStep(name, TestStep.Pass, "The role refuses AssumeRole without the ExternalId."));
+            var found = await credentials.Guard.ProblemAsync(c, ct);
+            steps.Add(found is { } problem
+                ? new TestStep(name, TestStep.Fail, problem)
+                : new TestStep(name, TestStep.Pass, "The role refuses AssumeRole without the ExternalId and with a wrong one."));
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            steps.Add(new TestStep(name, TestStep.Warning, "Could not check: " + AwsErrors.Explain(e, "assuming the role without the ExternalId")));
+            steps.Add(new TestStep(name, TestStep.Fail, "The portal could not prove that the role requires the ExternalId: " + AwsErrors.Explain(e, "assuming the role without the ExternalId")));
         }
     }
 

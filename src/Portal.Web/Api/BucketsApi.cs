@@ -23,6 +23,10 @@ internal static class BucketsApi
             {
                 return TypedResults.Problem(title: "The bucket could not be read", detail: e.Message, statusCode: StatusCodes.Status502BadGateway);
             }
+            catch (Portal.Infrastructure.S3.ExternalIdNotEnforcedException e)
+            {
+                return TypedResults.Problem(title: "The connection's role does not require its ExternalId", detail: e.Message, statusCode: StatusCodes.Status409Conflict);
+            }
         });
 
         group.MapGet("/objects", (Guid id, string? prefix, string? continuationToken, ConnectionService connections, BucketBrowser browser, CancellationToken ct) =>

@@ -45,10 +45,11 @@ internal static class ConnectionsApi
         group.MapGet("/{id:guid}/setup", async Task<IResult> (Guid id, ConnectionService connections, SetupGuide guide, CancellationToken ct) =>
             await connections.FindAsync(id, ct) is { } c ? TypedResults.Ok(guide.For(c)) : TypedResults.NotFound());
 
-        group.MapPost("/{id:guid}/test", async Task<IResult> (Guid id, ConnectionService connections, ConnectionTester tester, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/test", async Task<IResult> (Guid id, ConnectionService connections, ConnectionTester tester, ConnectionWriter writer, CancellationToken ct) =>
         {
             if (await connections.FindAsync(id, ct) is not { } c) return TypedResults.NotFound();
             var steps = await tester.TestAsync(c, ct);
+            await writer.RecordExternalIdCheckAsync(c, steps, ct);
             return TypedResults.Ok(new TestResultDto(steps.Select(s => new TestStepDto(s.Name, s.Status, s.Message)).ToList()));
         }).RequireAuthorization(Policies.ConfigureOrOperate).RequireRateLimiting(RateLimits.ConnectionTest); // the test writes, uploads and deletes in the bucket: never a Customer's to run
         return api;

@@ -36,15 +36,16 @@ public sealed class ConnectionCredentialsTests : IDisposable
     {
         using var sts = new RecordingSts(TimeSpan.FromHours(1));
         var connection = RoleConnection(sts.Url);
+        sts.RequiredExternalId = connection.ExternalId;
 
         var credentials = await Credentials.GetAsync(connection, default);
 
-        var request = Assert.Single(sts.Requests);
+        var request = Assert.Single(sts.Granted);
         Assert.Equal("AssumeRole", request["Action"]);
         Assert.Equal(connection.RoleArn, request["RoleArn"]);
         Assert.Equal(connection.ExternalId, request["ExternalId"]);
         Assert.Equal($"portal-{connection.Id}", request["RoleSessionName"]);
-        Assert.Equal("ASIATEST0001", (await credentials.GetCredentialsAsync()).AccessKey);
+        Assert.StartsWith("ASIATEST", (await credentials.GetCredentialsAsync()).AccessKey, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -62,11 +63,14 @@ public sealed class ConnectionCredentialsTests : IDisposable
     {
         using var sts = new RecordingSts(TimeSpan.FromHours(1));
         var connection = RoleConnection(sts.Url);
+        sts.RequiredExternalId = connection.ExternalId;
 
         var all = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Credentials.GetAsync(connection, default)));
         await Credentials.GetAsync(connection, default);
 
-        Assert.Single(sts.Requests);
+        Assert.Single(sts.Granted);
+        // The guard's two refused calls (no ExternalId, a wrong one), once for all 21 callers.
+        Assert.Equal(3, sts.Requests.Count);
         Assert.All(all, c => Assert.Same(all[0], c));
     }
 
@@ -75,11 +79,12 @@ public sealed class ConnectionCredentialsTests : IDisposable
     {
         using var sts = new RecordingSts(TimeSpan.FromMinutes(4));
         var connection = RoleConnection(sts.Url);
+        sts.RequiredExternalId = connection.ExternalId;
 
         await Credentials.GetAsync(connection, default);
         await Credentials.GetAsync(connection, default);
 
-        Assert.Equal(2, sts.Requests.Count);
+        Assert.Equal(2, sts.Granted.Count);
     }
 
     [Fact]
@@ -87,12 +92,34 @@ public sealed class ConnectionCredentialsTests : IDisposable
     {
         using var sts = new RecordingSts(TimeSpan.FromHours(1));
         var connection = RoleConnection(sts.Url);
+        sts.RequiredExternalId = connection.ExternalId;
         await Credentials.GetAsync(connection, default);
 
-        connection.ExternalId = ExternalIds.Create();
+        connection.ExternalId = sts.RequiredExternalId = ExternalIds.Create();
         await Credentials.GetAsync(connection, default);
 
-        Assert.Equal(2, sts.Requests.Count);
+        // Each ExternalId was proved required (two refused calls each) before its credentials were fetched.
+        Assert.Equal(6, sts.Requests.Count);
         Assert.Equal(connection.ExternalId, sts.Requests.Last()["ExternalId"]);
+    }
+
+    [Fact]
+    public async Task A_role_that_can_be_assumed_without_its_external_id_gets_no_credentials_and_a_sentence_naming_the_condition()
+    {
+        using var sts = new RecordingSts(TimeSpan.FromHours(1)); // grants every AssumeRole: a trust policy without the condition
+        var connection = RoleConnection(sts.Url);
+
+        var refused = await Assert.ThrowsAsync<ExternalIdNotEnforcedException>(() => Credentials.GetAsync(connection, default));
+
+        Assert.Contains("confused-deputy", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"\"sts:ExternalId\": \"{connection.ExternalId}\"", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(sts.Requests, r => r.GetValueOrDefault("ExternalId") == connection.ExternalId);
+
+        // A role that refuses without the ExternalId but takes any wrong one is refused too.
+        sts.RequiredExternalId = null;
+        using var lax = new RecordingSts(TimeSpan.FromHours(1));
+        var other = RoleConnection(lax.Url);
+        lax.RequiredExternalId = null;
+        await Assert.ThrowsAsync<ExternalIdNotEnforcedException>(() => Credentials.GetAsync(other, default));
     }
 }

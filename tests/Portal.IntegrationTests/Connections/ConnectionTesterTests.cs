@@ -73,20 +73,47 @@ public sealed class ConnectionTesterTests : IDisposable
     }
 
     [Fact]
-    public async Task An_assume_role_connection_passes_with_delete_skipped_and_warns_about_the_missing_external_id_condition()
+    public async Task An_assume_role_connection_whose_role_requires_the_external_id_passes_with_delete_skipped()
     {
         var bucket = await _ceph.CreateBucketAsync("role");
+        var connection = NewConnection(bucket, AuthMethod.AssumeRole, WriterRole);
+        using var sts = new EnforcingSts(_ceph.Endpoint, connection.ExternalId);
+        connection.StsEndpoint = sts.Url;
 
-        var steps = await RunAsync(NewConnection(bucket, AuthMethod.AssumeRole, WriterRole));
+        var steps = await RunAsync(connection);
 
-        foreach (var name in new[] { "Credentials", "Bucket", "Write", "Multipart upload", "List" })
+        foreach (var name in new[] { "Credentials", "ExternalId guard", "Bucket", "Write", "Multipart upload", "List" })
             Assert.True(Step(steps, name).Status == TestStep.Pass, $"{name}: {Step(steps, name).Message}");
         Assert.Equal(TestStep.Skipped, Step(steps, "Delete").Status);
         Assert.Contains("does not need it", Step(steps, "Delete").Message, StringComparison.Ordinal);
+        Assert.Equal(2, sts.Refused);
+    }
+
+    [Fact]
+    public async Task A_role_that_trusts_the_portal_without_the_external_id_condition_is_refused_and_nothing_touches_the_bucket()
+    {
+        var bucket = await _ceph.CreateBucketAsync("role");
+        // Ceph's roles cannot evaluate sts:ExternalId: this one is assumed with or without it.
+        var connection = NewConnection(bucket, AuthMethod.AssumeRole, WriterRole);
+
+        var steps = await RunAsync(connection);
+
         var guard = Step(steps, "ExternalId guard");
-        Assert.Equal(TestStep.Warning, guard.Status);
+        Assert.Equal(TestStep.Fail, guard.Status);
         Assert.Contains("confused-deputy", guard.Message, StringComparison.Ordinal);
         Assert.Contains("sts:ExternalId", guard.Message, StringComparison.Ordinal);
+        foreach (var name in new[] { "Bucket", "Write", "Multipart upload", "Delete", "List" })
+            Assert.Equal(TestStep.Skipped, Step(steps, name).Status);
+        using var s3 = _ceph.CreateClient();
+        Assert.Empty((await s3.ListObjectsV2Async(new() { BucketName = bucket })).S3Objects ?? []);
+
+        // At run time too: no credentials, so no delivery, listing or link.
+        var runner = _app.Services.GetRequiredService<Portal.Infrastructure.Delivery.DeliveryRunner>();
+        var source = new Portal.Core.Sources.Source { Name = "s", Kind = Portal.Core.Sources.SourceKind.Sqlite, ConnectionStringCipher = "" };
+        var refused = await Assert.ThrowsAsync<ExternalIdNotEnforcedException>(() => runner.RunAsync(connection, source,
+            new Portal.Infrastructure.Delivery.DeliveryRequest(1, Guid.NewGuid().ToString(), DateTimeOffset.UtcNow), _ => { }, null, default));
+        Assert.Contains("sts:ExternalId", refused.Message, StringComparison.Ordinal);
+        Assert.Empty((await s3.ListObjectsV2Async(new() { BucketName = bucket })).S3Objects ?? []);
     }
 
     [Fact]
@@ -132,8 +159,11 @@ public sealed class ConnectionTesterTests : IDisposable
     public async Task A_bucket_outside_the_roles_policy_fails_at_the_bucket_step()
     {
         var bucket = await _ceph.CreateBucketAsync("other");
+        var connection = NewConnection(bucket, AuthMethod.AssumeRole, WriterRole);
+        using var sts = new EnforcingSts(_ceph.Endpoint, connection.ExternalId);
+        connection.StsEndpoint = sts.Url;
 
-        var steps = await RunAsync(NewConnection(bucket, AuthMethod.AssumeRole, WriterRole));
+        var steps = await RunAsync(connection);
 
         Assert.Equal(TestStep.Pass, Step(steps, "Credentials").Status);
         var step = Step(steps, "Bucket");

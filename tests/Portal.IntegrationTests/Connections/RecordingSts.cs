@@ -28,6 +28,13 @@ public sealed class RecordingSts : IDisposable
 
     public TimeSpan Lifetime { get; set; }
 
+    /// <summary>When set, AssumeRole without this ExternalId is refused (AccessDenied), as a role whose trust policy requires it.</summary>
+    public string? RequiredExternalId { get; set; }
+
+    /// <summary>The requests that were granted.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> Granted =>
+        Requests.Where(r => RequiredExternalId is null || r.GetValueOrDefault("ExternalId") == RequiredExternalId).ToList();
+
     /// <summary>The form bodies of the requests, decoded.</summary>
     public ConcurrentQueue<IReadOnlyDictionary<string, string>> Requests { get; } = new();
 
@@ -44,6 +51,16 @@ public sealed class RecordingSts : IDisposable
                 .Select(p => p.Split('=', 2))
                 .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1].Replace('+', ' ')) : "");
             Requests.Enqueue(form);
+            if (RequiredExternalId is not null && form.GetValueOrDefault("ExternalId") != RequiredExternalId)
+            {
+                var denied = Encoding.UTF8.GetBytes($"""<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>ExternalId required.</Message></Error><RequestId>{Guid.NewGuid()}</RequestId></ErrorResponse>""");
+                context.Response.StatusCode = 403;
+                context.Response.ContentType = "text/xml";
+                context.Response.ContentLength64 = denied.Length;
+                await context.Response.OutputStream.WriteAsync(denied);
+                context.Response.Close();
+                continue;
+            }
             await Task.Delay(50); // long enough for concurrent callers to overlap
             var expires = DateTime.UtcNow.Add(Lifetime).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
             var xml = $"""

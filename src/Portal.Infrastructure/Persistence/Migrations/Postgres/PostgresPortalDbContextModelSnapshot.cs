@@ -382,6 +382,17 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<DateTimeOffset?>("ExternalIdCheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ExternalIdCheckedFor")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ExternalIdProblem")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("Format")
                         .IsRequired()
                         .HasMaxLength(16)
