@@ -25,7 +25,7 @@ public sealed class BucketOptions
 
     /// <summary>A parquet preview reads the footer and the first row group by ranged reads; it stops before reading more than this.</summary>
     [Range(1024, long.MaxValue)]
-    public long ParquetMaxBytes { get; set; } = 64L * 1024 * 1024;
+    public long ParquetMaxBytes { get; set; } = 8L * 1024 * 1024;
 
     /// <summary>Rows a parquet preview shows.</summary>
     [Range(1, 10_000)]

@@ -40,7 +40,7 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser, IdentityRo
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     // Read by the query filters on every query; EF parameterises members of the context.
-    internal bool SeesAllCustomers => _actor.Access.AllCustomers;
+    public bool SeesAllCustomers => _actor.Access.AllCustomers;
     internal Guid? VisibleCustomerId => _actor.Access.CustomerId;
 
     internal ICurrentActor Actor => _actor;

@@ -26,6 +26,7 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
         var page = Math.Clamp(q.Page, 1, RunQuery.MaxPage(size));
         var items = await query.OrderByDescending(r => r.Id).Skip((page - 1) * size).Take(size)
             .Include(r => r.Streams).AsNoTracking().ToListAsync(ct);
+        if (!db.SeesAllCustomers) foreach (var r in items) r.Error = RunFailure.ForCustomer(r.Error);
         return (items, total);
     }
 
@@ -65,6 +66,12 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
         }
         var ids = attempts.Select(a => a.Id).ToList();
         var events = await db.RunEvents.AsNoTracking().Where(e => ids.Contains(e.RunId)).OrderBy(e => e.Id).Take(5000).ToListAsync(ct);
+        // A Customer sees the step and the cause, not the portal's hosts, ports and paths.
+        if (!db.SeesAllCustomers)
+        {
+            foreach (var a in attempts) a.Error = RunFailure.ForCustomer(a.Error);
+            foreach (var e in events) e.Message = RunFailure.ForCustomer(e.Message) ?? "";
+        }
         return new RunDetail(run, names.Name, names.Customer ?? "", names.Prefix, reruns, attempts, events);
     }
 

@@ -3,7 +3,7 @@ namespace Portal.Infrastructure.Runs;
 using System.Data.Common;
 
 /// <summary>How a run's failure is put in words, and which failures of the portal's own database are worth waiting out.</summary>
-public static class RunFailure
+public static partial class RunFailure
 {
     /// <summary>The separator of an error's causes in <see cref="Core.Runs.Run.Error"/>.</summary>
     public const string CausedBy = " — caused by: ";
@@ -31,6 +31,40 @@ public static class RunFailure
         }
         return message;
     }
+
+    /// <summary>
+    /// An error as a Customer sees it: the step and the cause stay, the portal's internals do not — addresses of
+    /// source databases and servers (URLs, host:port, IP addresses), connection-string fields and absolute paths.
+    /// </summary>
+    public static string? ForCustomer(string? error)
+    {
+        if (string.IsNullOrEmpty(error)) return error;
+        var text = Url().Replace(error, "[address]");
+        text = ConnectionField().Replace(text, "$1=[hidden]");
+        text = Ipv6().Replace(text, "[address]");
+        text = Ipv4().Replace(text, "[address]");
+        text = HostPort().Replace(text, "[address]");
+        text = AbsolutePath().Replace(text, "[path]");
+        return text;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'""<>)]+")]
+    private static partial System.Text.RegularExpressions.Regex Url();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?i)\b(host|server|data source|datasource|port|user id|username|password|database)\s*=\s*[^;\s]*")]
+    private static partial System.Text.RegularExpressions.Regex ConnectionField();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\[?[0-9a-fA-F]{0,4}(:[0-9a-fA-F]{0,4}){2,7}\]?(:\d{1,5})?(?=[\s,;)'""]|$)")]
+    private static partial System.Text.RegularExpressions.Regex Ipv6();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?\b")]
+    private static partial System.Text.RegularExpressions.Regex Ipv4();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?i)\b(localhost|[a-z0-9-]+(\.[a-z0-9-]+)+|[a-z][a-z0-9-]*):\d{2,5}\b")]
+    private static partial System.Text.RegularExpressions.Regex HostPort();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w.:/-])/(?:[\w.-]+/)+[\w.-]*")]
+    private static partial System.Text.RegularExpressions.Regex AbsolutePath();
 
     /// <summary>
     /// A failure of the database that passes (locked, busy, connection dropped, timed out), as opposed to a

@@ -57,6 +57,8 @@ internal static class RunsApi
             if (!await db.Runs.AnyAsync(r => r.Id == id, ct)) return TypedResults.NotFound();
             var events = await db.RunEvents.AsNoTracking().Where(e => e.RunId == id).OrderBy(e => e.Id)
                 .Select(e => new RunEventDto(e.At, e.Kind, e.Stream, e.Message)).ToListAsync(ct);
+            // A Customer sees the step and the cause, not the portal's hosts, ports and paths.
+            if (!db.SeesAllCustomers) events = events.Select(e => e with { Message = RunFailure.ForCustomer(e.Message) ?? "" }).ToList();
             return TypedResults.Ok(new ListResponse<RunEventDto>(events, events.Count));
         }).WithTags("Runs");
 

@@ -127,4 +127,39 @@ public sealed class SecurityTests(PortalAppFactory app) : ApiTestBase(app)
         Assert.Equal(HttpStatusCode.BadRequest, hidden.StatusCode);
         Assert.Contains("U+200B", await hidden.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_customer_reads_a_runs_error_without_the_portals_hosts_and_staff_read_it_whole()
+    {
+        var customer = await App.CreateCustomerAsync("Errors " + Guid.NewGuid());
+        long runId;
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Actors.CurrentActor>().ActAsSystem();
+            var db = scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Persistence.PortalDbContext>();
+            var connection = new Portal.Core.Connections.Connection
+            {
+                CustomerId = customer.Id, Name = "errs", Kind = Portal.Core.Connections.DeliveryKind.Dump, Bucket = "errs-bucket", Region = "eu-west-1", ExternalId = "x",
+            };
+            db.Connections.Add(connection);
+            var run = new Portal.Core.Runs.Run
+            {
+                ConnectionId = connection.Id, CustomerId = customer.Id, Kind = connection.Kind, Status = Portal.Core.Runs.RunStatus.Failed,
+                Error = "Failed to connect to pg-primary.internal:5432 (10.0.4.17:5432)", ErrorStep = "stream orders: opening the source",
+            };
+            db.Runs.Add(run);
+            await db.SaveChangesAsync();
+            runId = run.Id;
+        }
+        var reader = App.CreateApiClient((await App.CreateUserAsync(Roles.Customer, customer.Id)).Token);
+
+        var seen = await reader.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}");
+        var listed = await reader.GetStringAsync("/api/v1/runs");
+        var whole = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}");
+
+        Assert.DoesNotContain("pg-primary", seen.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("10.0.4.17", listed, StringComparison.Ordinal);
+        Assert.Equal("stream orders: opening the source", seen.GetProperty("errorStep").GetString());
+        Assert.Contains("pg-primary.internal:5432", whole.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
 }
