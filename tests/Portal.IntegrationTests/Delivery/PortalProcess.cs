@@ -28,6 +28,13 @@ internal sealed class PortalProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process's peak resident memory so far (VmHWM), in bytes.</summary>
+    public long PeakMemoryBytes()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
     /// <summary>Starts <c>Portal.Web</c> (or <c>Portal.Worker</c> when <paramref name="worker"/>) with <paramref name="settings"/> (configuration keys as in appsettings).</summary>
     public static PortalProcess Start(IReadOnlyDictionary<string, string> settings, bool worker = false)
     {
