@@ -2,7 +2,6 @@ namespace Portal.IntegrationTests.Connections;
 
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text;
 using Portal.Tests.Shared;
 
 /// <summary>
@@ -45,38 +44,15 @@ public sealed class RecordingSts : IDisposable
             HttpListenerContext context;
             try { context = await _listener.GetContextAsync(); }
             catch (Exception) { return; }
-            using var reader = new StreamReader(context.Request.InputStream);
-            var body = await reader.ReadToEndAsync();
-            var form = body.Split('&', StringSplitOptions.RemoveEmptyEntries)
-                .Select(p => p.Split('=', 2))
-                .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1].Replace('+', ' ')) : "");
+            var form = await StsAnswers.ReadFormAsync(context);
             Requests.Enqueue(form);
             if (RequiredExternalId is not null && form.GetValueOrDefault("ExternalId") != RequiredExternalId)
             {
-                var denied = Encoding.UTF8.GetBytes($"""<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>ExternalId required.</Message></Error><RequestId>{Guid.NewGuid()}</RequestId></ErrorResponse>""");
-                context.Response.StatusCode = 403;
-                context.Response.ContentType = "text/xml";
-                context.Response.ContentLength64 = denied.Length;
-                await context.Response.OutputStream.WriteAsync(denied);
-                context.Response.Close();
+                await StsAnswers.DeniedAsync(context, "ExternalId required.");
                 continue;
             }
             await Task.Delay(50); // long enough for concurrent callers to overlap
-            var expires = DateTime.UtcNow.Add(Lifetime).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
-            var xml = $"""
-                <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-                  <AssumeRoleResult>
-                    <Credentials><AccessKeyId>ASIATEST{Requests.Count:D4}</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken><Expiration>{expires}</Expiration></Credentials>
-                    <AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn><AssumedRoleId>AROATEST:s</AssumedRoleId></AssumedRoleUser>
-                  </AssumeRoleResult>
-                  <ResponseMetadata><RequestId>{Guid.NewGuid()}</RequestId></ResponseMetadata>
-                </AssumeRoleResponse>
-                """;
-            var bytes = Encoding.UTF8.GetBytes(xml);
-            context.Response.ContentType = "text/xml";
-            context.Response.ContentLength64 = bytes.Length;
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
+            await StsAnswers.CredentialsAsync(context, $"ASIATEST{Requests.Count:D4}", "secret", "token", DateTime.UtcNow.Add(Lifetime));
         }
     }
 
