@@ -19,6 +19,7 @@ internal static class WebRegistration
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddPortalRateLimits(builder.Configuration);
+        services.AddSingleton<Portal.Web.Auth.SignInThrottle>();
         services.AddHttpContextAccessor();
         services.AddOpenApi();
         services.AddProblemDetails();
