@@ -19,6 +19,13 @@ public sealed class ConnectionService(IDbContextFactory<PortalDbContext> context
     }
 
     /// <summary>Connections with their streams, optionally of one customer, by customer and name.</summary>
+    /// <summary>The names of every connection the caller may see, deleted (archived) ones included: runs keep naming them.</summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Connections.IgnoreQueryFilters([PortalDbContext.LiveFilter]).AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<Connection>> ListAsync(Guid? customerId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -122,6 +122,21 @@ public sealed class RunsPageTests : MudComponentTest
     }
 
     [Fact]
+    public void RunsPage_ShouldNameTheConnectionOfARun_WhenTheConnectionWasDeleted()
+    {
+        using (var db = _db.CreateSystemContext())
+        {
+            var gone = db.Connections.Single(c => c.Id == _acmeDumps);
+            gone.ArchivedAt = DateTimeOffset.UtcNow;
+            db.SaveChanges();
+        }
+
+        var cut = Render<RunsPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("acme-dumps", cut.Find("tbody").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void RunsPage_NeedsAttention_ShouldHideResolvedFailuresAndEverythingElse()
     {
         var cut = Render<RunsPage>();
