@@ -17,18 +17,26 @@ public sealed class WorkerHost(ISchedulerFactory factory, WorkerLease lease, ISe
 
     private IScheduler? _scheduler;
 
+    /// <summary>With the lease, Quartz starts before the host finishes starting (its tables are there once the app answers), as Quartz's own hosted service does.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (lease.Holds) await StartSchedulerAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var first = true;
-        while (!lease.Holds)
-        {
-            first = false;
-            await Task.Delay(RetryInterval, stoppingToken);
-        }
-        // Taken over from a process that stopped: its runs are ended before Quartz recovers its jobs (at start-up, PortalStartup did this already).
-        if (!first && services.GetService<Runs.RunWatchdog>() is { } watchdog) await watchdog.FailInterruptedAtStartAsync(stoppingToken);
-        _scheduler = await factory.GetScheduler(stoppingToken);
-        await _scheduler.Start(stoppingToken);
+        if (_scheduler is not null) return;
+        while (!lease.Holds) await Task.Delay(RetryInterval, stoppingToken);
+        // Taken over from a process that stopped: its runs are ended before Quartz recovers its jobs.
+        if (services.GetService<Runs.RunWatchdog>() is { } watchdog) await watchdog.FailInterruptedAtStartAsync(stoppingToken);
+        await StartSchedulerAsync(stoppingToken);
+    }
+
+    private async Task StartSchedulerAsync(CancellationToken ct)
+    {
+        _scheduler = await factory.GetScheduler(ct);
+        await _scheduler.Start(ct);
         logger.LogInformation("Workers started on {Node}", Runs.RunLifecycle.Node);
     }
 
