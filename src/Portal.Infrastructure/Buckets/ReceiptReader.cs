@@ -16,7 +16,7 @@ using Portal.Infrastructure.Persistence;
 public sealed class ReceiptReader(BucketClients clients, IDbContextFactory<PortalDbContext> contexts)
 {
     public const string FileName = Delivery.DeliveryRunner.ReceiptName;
-    private const long MaxReceiptBytes = 64L * 1024 * 1024;
+    internal const long MaxReceiptBytes = 64L * 1024 * 1024;
 
     public async Task<FoundReceipt> ReadAsync(Connection connection, string? folder, CancellationToken cancellationToken)
     {

@@ -1,6 +1,5 @@
 namespace Portal.Infrastructure.Runs;
 
-using Amazon.S3;
 using Microsoft.Extensions.Logging;
 using Portal.Core.Connections;
 using Portal.Core.KeyTemplates;
@@ -22,12 +21,11 @@ public sealed class RunReconciler(ConnectionCredentials credentials, S3ClientFac
         try
         {
             using var s3 = await clients.CreateForAsync(connection, credentials, ct);
-            using var response = await s3.GetObjectAsync(connection.Bucket, key, ct);
-            using var reader = new StreamReader(response.ResponseStream);
-            var receipt = ReceiptDocument.Parse(await reader.ReadToEndAsync(ct));
+            // Read as the bucket browser reads receipts: bounded, a missing one is "not found".
+            var receipt = ReceiptDocument.Parse(await Buckets.SmallObjects.ReadTextAsync(s3, connection, key, Buckets.ReceiptReader.MaxReceiptBytes, ct));
             return receipt.RunId == runId ? (receipt, key) : null;
         }
-        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        catch (KeyNotFoundException)
         {
             return null;
         }
