@@ -60,6 +60,11 @@ public static class DependencyInjection
         services.AddScoped<Buckets.ReceiptReader>();
         services.AddScoped<Buckets.ReceiptVerifier>();
         services.AddSingleton<Buckets.ArtifactBrowser>();
+        services.AddOptions<Notifications.NotificationOptions>().Bind(builder.Configuration.GetSection(Notifications.NotificationOptions.Section));
+        services.AddOptions<Notifications.SmtpOptions>().Bind(builder.Configuration.GetSection(Notifications.SmtpOptions.Section));
+        services.AddSingleton<Notifications.ChannelSender>();
+        services.AddScoped<Notifications.NotificationSettings>();
+        services.AddScoped<Notifications.NotificationDispatcher>();
         return builder;
     }
 

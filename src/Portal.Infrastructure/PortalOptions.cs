@@ -13,6 +13,9 @@ public sealed class PortalOptions
     /// <summary>Runs the Quartz workers in this process; off on web nodes of a scale-out.</summary>
     public bool RunWorkers { get; set; } = true;
 
+    /// <summary>The address people open the portal at, for links in notifications (emails, webhooks, chat messages).</summary>
+    public string PublicUrl { get; set; } = "http://localhost:5000";
+
     public static string ResolveDataDirectory(IConfiguration configuration, string contentRoot)
     {
         var configured = configuration[$"{Section}:{nameof(DataDirectory)}"] ?? "App_Data";

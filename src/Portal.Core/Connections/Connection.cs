@@ -57,6 +57,17 @@ public sealed class Connection : ICustomerOwned
 
     public bool Enabled { get; set; } = true;
 
+    /// <summary>Why the schedule is paused (automatically after failures, or by whom); null while it runs or was never paused.</summary>
+    public string? PausedReason { get; set; }
+
+    public DateTimeOffset? PausedAt { get; set; }
+
+    /// <summary>Failed runs in a row (each after its retries) toward an automatic pause; a success resets it, and so does resuming.</summary>
+    public int ConsecutiveFailures { get; set; }
+
+    /// <summary>When the connection's current run of failures began (its first failed run after its retries); null while it delivers. Resuming keeps it.</summary>
+    public DateTimeOffset? FailingSince { get; set; }
+
     public int Retries { get; set; } = 1;
 
     public List<ConnectionStream> Streams { get; set; } = [];

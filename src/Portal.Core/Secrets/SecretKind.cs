@@ -5,4 +5,5 @@ public enum SecretKind
 {
     AccessKeySecret,
     SourceConnectionString,
+    WebhookSecret,
 }

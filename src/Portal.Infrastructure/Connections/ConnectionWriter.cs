@@ -56,11 +56,13 @@ public sealed class ConnectionWriter(
         var kinds = await CheckCursorsAsync(db, input, errors, cancellationToken);
         errors.ThrowIfInvalid();
 
+        var wasEnabled = connection.Enabled;
         connection.Name = Names.Normalise(input.Name);
         connection.Bucket = input.Bucket!;
         connection.Region = input.Region!;
         Apply(connection, input, kinds);
         connection.UpdatedAt = clock.GetUtcNow();
+        PauseChanged(db, connection, wasEnabled);
         await db.SaveChangesAsync(cancellationToken);
         // Saving a connection reschedules it; disabling pauses it without deleting.
         await scheduler.SyncAsync(connection, cancellationToken);
@@ -94,12 +96,28 @@ public sealed class ConnectionWriter(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var connection = await db.Connections.Include(c => c.Schedules).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (connection is null) return false;
+        var wasEnabled = connection.Enabled;
         connection.Enabled = enabled;
         connection.UpdatedAt = clock.GetUtcNow();
+        PauseChanged(db, connection, wasEnabled);
         Audit.AuditLog.Record(db, enabled ? "ConnectionResumed" : "ConnectionPaused", nameof(Connection), id.ToString(), connection.CustomerId);
         await db.SaveChangesAsync(cancellationToken);
         await scheduler.SyncAsync(connection, cancellationToken);
         return true;
+    }
+
+    // Pausing says who paused and queues connection.paused with the change; resuming clears the reason and the failure streak.
+    private void PauseChanged(PortalDbContext db, Connection connection, bool wasEnabled)
+    {
+        if (wasEnabled == connection.Enabled) return;
+        var now = clock.GetUtcNow();
+        if (connection.Enabled)
+        {
+            (connection.PausedReason, connection.PausedAt, connection.ConsecutiveFailures) = (null, null, 0);
+            return;
+        }
+        (connection.PausedReason, connection.PausedAt) = ($"Paused by {db.Actor.Name}.", now);
+        Notifications.Outbox.Paused(db, connection, now, connection.PausedReason);
     }
 
     /// <summary>Stores what a connection test proved about the role's ExternalId condition, for the role and ExternalId it had.</summary>

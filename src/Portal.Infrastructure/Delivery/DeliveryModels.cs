@@ -25,6 +25,9 @@ public sealed record StreamOutcome(string Name, long Rows, IReadOnlyList<Deliver
 /// <summary>What a run delivered: per stream, and the receipt it wrote last (dumps).</summary>
 public sealed record DeliveryOutcome(IReadOnlyList<StreamOutcome> Streams, string? ReceiptKey)
 {
+    /// <summary>The receipt as written (dumps), for the <c>dump.delivered</c> notification.</summary>
+    public string? ReceiptJson { get; init; }
+
     /// <summary>Every key written, in order: data files, schemas, then the receipt.</summary>
     public IReadOnlyList<string> Keys =>
     [

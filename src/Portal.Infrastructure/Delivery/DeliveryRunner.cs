@@ -97,7 +97,7 @@ public sealed class DeliveryRunner(
         }
 
         var ordered = connection.Streams.OrderBy(s => s.Position).Select(s => outcomes[s.Name]).ToList();
-        string? receiptKey = null;
+        string? receiptKey = null, receiptJson = null;
         if (connection.Kind == DeliveryKind.Dump)
         {
             try
@@ -108,7 +108,7 @@ public sealed class DeliveryRunner(
                     var removed = await DumpFolders.RemoveStaleAsync(connection, s3, dump, ordered, cancellationToken);
                     if (removed > 0) log(new RunNote("StaleRemoved", null, $"{removed} objects an interrupted attempt of this dump left in {dump.FolderKey}/ were removed."));
                 }
-                receiptKey = await WriteReceiptAsync(connection, run, s3, prefix, template, ordered, dump, cancellationToken);
+                (receiptKey, receiptJson) = await WriteReceiptAsync(connection, run, s3, prefix, template, ordered, dump, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -116,7 +116,7 @@ public sealed class DeliveryRunner(
             }
             log(new RunNote("ReceiptWritten", null, $"{receiptKey} written last."));
         }
-        return new DeliveryOutcome(ordered, receiptKey);
+        return new DeliveryOutcome(ordered, receiptKey) { ReceiptJson = receiptJson };
     }
 
     /// <summary>
@@ -286,7 +286,7 @@ public sealed class DeliveryRunner(
         return new StreamOutcome(stream.Name, roller.Rows, roller.Files, schemaKey, newMark, cursorKind);
     }
 
-    private static async Task<string> WriteReceiptAsync(
+    private static async Task<(string Key, string Json)> WriteReceiptAsync(
         Connection c, DeliveryRequest run, IAmazonS3 s3, string prefix, KeyTemplate template, IReadOnlyList<StreamOutcome> streams, DumpFolders.DumpTarget dump, CancellationToken ct)
     {
         var receiptKey = prefix + ReceiptName;
@@ -300,8 +300,9 @@ public sealed class DeliveryRunner(
         // A retry of a dump whose receipt was written already points back to what that receipt pointed to.
         var previous = dump.Previous?.Folder == dump.FolderKey ? null : dump.Previous;
         var receipt = Receipt.Build(run.LoadTime, dump.FolderKey, run.RunId, c.Id.ToString(), tables, previous);
-        await PutSmallAsync(s3, c, receiptKey, receipt.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }), ct);
-        return receiptKey;
+        var json = receipt.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        await PutSmallAsync(s3, c, receiptKey, json, ct);
+        return (receiptKey, json);
     }
 
     private static async Task PutSmallAsync(IAmazonS3 s3, Connection c, string key, string json, CancellationToken ct)

@@ -36,6 +36,13 @@ public sealed class DeliveryJob(
             return;
         }
 
+        if (!connection.Enabled && ticket.Trigger == RunTrigger.Schedule && ticket.RunId is null && ticket.PreviousAttemptId is null && !context.Recovering)
+        {
+            // Paused (perhaps automatically, just before its schedule could be paused in Quartz): the schedule does not run it.
+            logger.LogInformation("Connection {Connection} is paused; its scheduled run is skipped", connectionId);
+            return;
+        }
+
         var run = await lifecycle.OpenAsync(connection, ticket, context.Recovering, cancellationToken);
         if (run is null) return;
         using var scope = running.Enter(run.Id, cancellationToken);

@@ -36,6 +36,8 @@ public sealed class WorkerHost(ISchedulerFactory factory, WorkerLease lease, ISe
     private async Task StartSchedulerAsync(CancellationToken ct)
     {
         _scheduler = await factory.GetScheduler(ct);
+        var notifications = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Notifications.NotificationOptions>>().Value;
+        await Notifications.NotificationJob.ScheduleAsync(_scheduler, notifications.PollInterval, ct);
         await _scheduler.Start(ct);
         logger.LogInformation("Workers started on {Node}", Runs.RunLifecycle.Node);
     }

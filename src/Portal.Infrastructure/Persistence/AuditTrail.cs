@@ -17,7 +17,8 @@ using Portal.Core.Sources;
 internal static class AuditTrail
 {
     private static readonly HashSet<Type> Audited =
-        [typeof(Customer), typeof(Source), typeof(Connection), typeof(ConnectionStream), typeof(ArtifactSchedule), typeof(ArtifactCommand), typeof(ApiToken)];
+        [typeof(Customer), typeof(Source), typeof(Connection), typeof(ConnectionStream), typeof(ArtifactSchedule), typeof(ArtifactCommand), typeof(ApiToken),
+        typeof(Core.Notifications.NotificationChannel), typeof(Core.Notifications.NotificationRule)];
 
     // Moved by runs, not by people: auditing them would bury the changes people make.
     private static readonly HashSet<string> Ignored = ["UpdatedAt", "LastUsedAt", "CursorValue"];
@@ -73,6 +74,8 @@ internal static class AuditTrail
     {
         Customer c => c.Id,
         ICustomerOwned owned => owned.CustomerId,
+        Core.Notifications.NotificationChannel channel => channel.CustomerId,
+        Core.Notifications.NotificationRule rule => rule.CustomerId,
         _ => null,
     };
 }

@@ -8,6 +8,7 @@ using Portal.Core.Access;
 using Portal.Core.Audit;
 using Portal.Core.Connections;
 using Portal.Core.Customers;
+using Portal.Core.Notifications;
 using Portal.Core.Runs;
 using Portal.Core.Sources;
 using Portal.Infrastructure.Actors;
@@ -38,6 +39,11 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser, IdentityRo
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<NotificationChannel> NotificationChannels => Set<NotificationChannel>();
+    public DbSet<NotificationRule> NotificationRules => Set<NotificationRule>();
+    public DbSet<OutboxEvent> OutboxEvents => Set<OutboxEvent>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<NotificationAttempt> NotificationAttempts => Set<NotificationAttempt>();
 
     // Read by the query filters on every query; EF parameterises members of the context.
     public bool SeesAllCustomers => _actor.Access.AllCustomers;
@@ -63,6 +69,10 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser, IdentityRo
         builder.Entity<Connection>().HasQueryFilter(LiveFilter, c => c.ArchivedAt == null);
         builder.Entity<Run>().HasQueryFilter(r => SeesAllCustomers || r.CustomerId == VisibleCustomerId);
         builder.Entity<AuditEntry>().HasQueryFilter(a => SeesAllCustomers || a.CustomerId == VisibleCustomerId);
+        // A customer sees its own channels, their rules and their log; staff channels (no customer) are staff's alone.
+        builder.Entity<NotificationChannel>().HasQueryFilter(c => SeesAllCustomers || c.CustomerId == VisibleCustomerId);
+        builder.Entity<NotificationRule>().HasQueryFilter(r => SeesAllCustomers || NotificationChannels.Any(c => c.Id == r.ChannelId && c.CustomerId == VisibleCustomerId));
+        builder.Entity<Notification>().HasQueryFilter(n => SeesAllCustomers || n.CustomerId == VisibleCustomerId);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

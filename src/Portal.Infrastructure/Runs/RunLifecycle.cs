@@ -19,7 +19,7 @@ using Portal.Infrastructure.Persistence;
 /// </summary>
 public sealed class RunLifecycle(
     RunRecorder recorder, ConnectionScheduler scheduler, RunReconciler reconciler, RunningRuns running, IDbContextFactory<PortalDbContext> contexts,
-    IOptions<DeliveryOptions> delivery, TimeProvider clock, ILogger<RunLifecycle> logger)
+    IOptions<DeliveryOptions> delivery, IOptions<RunRecoveryOptions> recovery, TimeProvider clock, ILogger<RunLifecycle> logger)
 {
     /// <summary>This process as runs record it: host name and process id.</summary>
     public static readonly string Node = $"{Environment.MachineName}/{Environment.ProcessId}";
@@ -120,16 +120,28 @@ public sealed class RunLifecycle(
         var status = cancelled ? RunStatus.Cancelled : RunStatus.Failed;
         var error = cancelled ? "Cancelled by an operator: open uploads were aborted, the receipt is unchanged." : RunFailure.Explain(e);
         logger.LogWarning(e, "Run {Run} of connection {Connection} ended {Status} (attempt {Attempt})", run.Id, connection.Id, status, run.Attempt);
-        if (!await DurablyAsync("the failure", run.Id, () => recorder.FailAsync(run.Id, error, pending, CancellationToken.None, status, step)))
+        // Whether another attempt follows is known before the end is written, so a final failure and its notification are one write.
+        var retries = RunTransitions.Retries(status, run.Attempt, connection.Retries) && !await IsArchivedAsync(connection.Id);
+        var pauseAfter = recovery.Value.PauseAfterFailures;
+        if (!await DurablyAsync("the failure", run.Id, () => recorder.FailAsync(run.Id, error, pending, CancellationToken.None, status, step, retries ? null : pauseAfter)))
         {
             // Ended already: by the heartbeat watchdog (then it is retried like any failure) or otherwise (then not).
             await using var db = await contexts.CreateDbContextAsync();
             var ended = await db.Runs.Where(r => r.Id == run.Id).Select(r => new { r.Status, r.Error, Followed = db.Runs.Any(n => n.PreviousAttemptId == r.Id) }).FirstAsync();
             if (ended.Status != RunStatus.Failed || ended.Followed || ended.Error?.StartsWith("Interrupted", StringComparison.Ordinal) != true) return;
             status = RunStatus.Failed;
+            retries = RunTransitions.Retries(status, run.Attempt, connection.Retries);
+            if (!retries) await DurablyAsync("the final failure", run.Id, async () =>
+            {
+                await recorder.FinalFailureAsync(run.Id, pauseAfter, CancellationToken.None);
+                return true;
+            });
         }
-        if (!RunTransitions.Retries(status, run.Attempt, connection.Retries)) return;
-        if (await IsArchivedAsync(connection.Id)) return;
+        if (!retries)
+        {
+            await SyncIfPausedAsync(connection.Id);
+            return;
+        }
         var at = clock.GetUtcNow() + delivery.Value.RetryDelay;
         await DurablyAsync("the retry", run.Id, async () =>
         {
@@ -137,6 +149,21 @@ public sealed class RunLifecycle(
             return true;
         });
         await NoteAsync(run.Id, "RetryScheduled", $"Attempt {run.Attempt + 1} of {connection.Retries + 1} at {at:yyyy-MM-dd HH:mm:ss} UTC.");
+    }
+
+    // A final failure may have paused the connection: its schedule stops firing now (a scheduled run of a paused connection is skipped anyway).
+    private async Task SyncIfPausedAsync(Guid connectionId)
+    {
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync();
+            var connection = await db.Connections.AsNoTracking().Include(c => c.Schedules).FirstOrDefaultAsync(c => c.Id == connectionId && !c.Enabled && c.PausedAt != null);
+            if (connection is not null) await scheduler.SyncAsync(connection, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Connection {Connection} was paused, but its schedule could not be paused now; its scheduled runs are skipped until it is resumed", connectionId);
+        }
     }
 
     /// <summary>

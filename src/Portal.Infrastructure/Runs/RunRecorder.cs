@@ -4,7 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Connections;
 using Portal.Core.Runs;
 using Portal.Core.Sources;
+using Portal.Core.Notifications;
 using Portal.Infrastructure.Delivery;
+using Portal.Infrastructure.Notifications;
 using Portal.Infrastructure.Persistence;
 
 /// <summary>Writes a run's life into its Run record: queued, running with progress, and how it ended.</summary>
@@ -139,7 +141,8 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
     /// </summary>
     public Task<bool> SucceedAsync(long runId, DeliveryOutcome outcome, CancellationToken ct) =>
         SucceedAsync(runId, outcome.Streams.Select(s => new StreamProgress(s.Name, s.Rows, s.Files.Count, s.Bytes)).ToList(), outcome.Keys,
-            outcome.Streams.Where(s => s.NewMark is not null || s.CursorKind is not null).ToDictionary(s => s.Name, s => (s.NewMark, s.CursorKind)), ct);
+            outcome.Streams.Where(s => s.NewMark is not null || s.CursorKind is not null).ToDictionary(s => s.Name, s => (s.NewMark, s.CursorKind)), ct,
+            receipt: outcome.ReceiptKey is { } key && outcome.ReceiptJson is { } json ? (key, Portal.Core.Receipts.ReceiptDocument.Parse(json)) : null);
 
     /// <summary>An artifact sync's success: per command its files and bytes; the keys are the archive folder and the pointer.</summary>
     public Task<bool> SucceedAsync(long runId, Artifacts.ArtifactSyncResult result, CancellationToken ct) =>
@@ -156,7 +159,7 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
             receipt.Tables.Select(t => new StreamProgress(t.Name, t.RowCount ?? 0, t.TotalFileCount ?? t.Files?.Count ?? 0, t.Bytes ?? 0)).ToList(),
             [.. receipt.Tables.SelectMany(t => t.Files ?? []).Select(f => f.Key), .. receipt.Tables.Select(t => t.SchemaKey).OfType<string>(), receiptKey],
             new Dictionary<string, (string?, CursorKind?)>(), ct,
-            "Reconciled from the bucket: its receipt.json names this run, so the dump was delivered before the worker stopped.");
+            "Reconciled from the bucket: its receipt.json names this run, so the dump was delivered before the worker stopped.", (receiptKey, receipt));
 
     /// <summary>
     /// Running → succeeded, with the marks, in one transaction. A run failed as interrupted (its heartbeat stopped
@@ -164,7 +167,7 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
     /// never contradicts the bucket. False when the run had ended otherwise.
     /// </summary>
     private async Task<bool> SucceedAsync(long runId, IReadOnlyList<StreamProgress> streamsDone, IReadOnlyList<string> keys,
-        IReadOnlyDictionary<string, (string? Mark, CursorKind? Kind)> marks, CancellationToken ct, string? note = null)
+        IReadOnlyDictionary<string, (string? Mark, CursorKind? Kind)> marks, CancellationToken ct, string? note = null, (string Key, Portal.Core.Receipts.ReceiptDocument Document)? receipt = null)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -206,6 +209,17 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         }
         await db.Runs.Where(r => r.ConnectionId == run.ConnectionId && r.Status == RunStatus.Failed && !r.Resolved && r.Id < runId)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.Resolved, true), ct);
+        // The notifications of this success are committed with it: delivered, and recovered when failed runs came before.
+        var failing = await Connection(db, run.ConnectionId).Select(c => new { c.FailingSince }).FirstOrDefaultAsync(ct);
+        await Connection(db, run.ConnectionId).ExecuteUpdateAsync(u => u.SetProperty(c => c.ConsecutiveFailures, 0).SetProperty(c => c.FailingSince, (DateTimeOffset?)null), ct);
+        if (failing?.FailingSince is { } since)
+        {
+            var failedRuns = await db.Runs.CountAsync(r => r.ConnectionId == run.ConnectionId && r.Status == RunStatus.Failed && r.FinishedAt >= since && r.Id < runId
+                && !db.Runs.Any(next => next.PreviousAttemptId == r.Id), ct);
+            Outbox.Add(db, NotificationEvents.RunRecovered, run.ConnectionId, run.CustomerId, now, runId,
+                data: new System.Text.Json.Nodes.JsonObject { ["failedRunsBefore"] = failedRuns, ["failingSince"] = since.ToString("O", System.Globalization.CultureInfo.InvariantCulture) });
+        }
+        Outbox.Delivered(db, run.ConnectionId, run.CustomerId, run.Kind, runId, now, run.Rows, run.Bytes, run.Parts, receipt?.Key, receipt?.Document);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return true;
@@ -215,10 +229,16 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
     /// Queued or running → failed or cancelled with the error and its step; uploads left to abort are remembered
     /// either way. False when the run had already ended (a late failure never overwrites a recorded end).
     /// </summary>
+    /// <param name="pauseAfter">
+    /// Set when this failure is final (no retry follows): the connection's failed runs in a row go up by one,
+    /// <c>run.failed</c> and <c>connection.failing</c> are queued, and at this many (when above 0) its schedule pauses.
+    /// </param>
     public async Task<bool> FailAsync(
-        long runId, string error, IReadOnlyList<(string Key, string UploadId)> pendingAborts, CancellationToken ct, RunStatus status = RunStatus.Failed, string? step = null)
+        long runId, string error, IReadOnlyList<(string Key, string UploadId)> pendingAborts, CancellationToken ct, RunStatus status = RunStatus.Failed, string? step = null,
+        int? pauseAfter = null)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
         var text = error.Length > 8000 ? error[..8000] : error;
         var at = step is { Length: > 500 } ? step[..500] : step;
@@ -232,7 +252,39 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         }
         foreach (var (key, uploadId) in pendingAborts)
             db.PendingAborts.Add(new PendingAbort { ConnectionId = connectionId, Key = key, UploadId = uploadId, RunId = runId });
+        if (moved > 0 && status == RunStatus.Failed && pauseAfter is { } limit) await FailedFinallyAsync(db, runId, connectionId, now, text, at, limit, ct);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return moved > 0;
     }
+
+    /// <summary>A failure recorded earlier (by the heartbeat watchdog) turned out final: no retry follows it. Notified, and counted toward a pause, now.</summary>
+    public async Task FinalFailureAsync(long runId, int pauseAfter, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var run = await db.Runs.IgnoreQueryFilters().AsNoTracking().FirstAsync(r => r.Id == runId, ct);
+        await FailedFinallyAsync(db, runId, run.ConnectionId, clock.GetUtcNow(), run.Error ?? "", run.ErrorStep, pauseAfter, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    // A run that failed for good: the streak grows, the failure is queued for notification, and a long streak pauses the schedule.
+    private static async Task FailedFinallyAsync(PortalDbContext db, long runId, Guid connectionId, DateTimeOffset now, string error, string? step, int pauseAfter, CancellationToken ct)
+    {
+        await Connection(db, connectionId).ExecuteUpdateAsync(u => u.SetProperty(c => c.ConsecutiveFailures, c => c.ConsecutiveFailures + 1)
+            .SetProperty(c => c.FailingSince, c => c.FailingSince ?? now), ct);
+        var connection = await Connection(db, connectionId).AsNoTracking().FirstOrDefaultAsync(ct);
+        if (connection is null) return;
+        Outbox.RunFailed(db, connectionId, connection.CustomerId, runId, now, connection.ConsecutiveFailures, error, step);
+        if (pauseAfter <= 0 || connection.ConsecutiveFailures < pauseAfter || !connection.Enabled || connection.ArchivedAt is not null) return;
+        var reason = $"Paused automatically after {connection.ConsecutiveFailures} failed runs in a row (Portal:Runs:PauseAfterFailures = {pauseAfter}); resume it once the cause is fixed.";
+        await Connection(db, connectionId).ExecuteUpdateAsync(u => u.SetProperty(c => c.Enabled, false).SetProperty(c => c.PausedReason, reason).SetProperty(c => c.PausedAt, now), ct);
+        connection.PausedReason = reason;
+        Outbox.Paused(db, connection, now, reason, runId);
+        db.RunEvents.Add(new RunEvent { RunId = runId, At = now, Kind = "Paused", Message = reason });
+        Audit.AuditLog.Record(db, "ConnectionPaused", nameof(Connection), connectionId.ToString(), connection.CustomerId, reason);
+    }
+
+    private static IQueryable<Connection> Connection(PortalDbContext db, Guid id) => db.Connections.IgnoreQueryFilters().Where(c => c.Id == id);
 }

@@ -20,6 +20,9 @@ public sealed class RunRecoveryOptions
     /// <summary>Schedules that fire more often than this are refused when a connection is saved.</summary>
     public TimeSpan MinimumInterval { get; set; } = Connections.ConnectionValidator.DefaultMinimumInterval;
 
+    /// <summary>A connection whose runs failed this many times in a row (each after its retries) is paused; 0 never pauses.</summary>
+    public int PauseAfterFailures { get; set; } = 5;
+
     /// <summary>How often the watchdog looks for silent runs.</summary>
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -22,5 +22,6 @@ internal static class PortalApi
         api.MapRunsApi();
         api.MapBucketsApi();
         api.MapUsersApi();
+        api.MapNotificationsApi();
     }
 }

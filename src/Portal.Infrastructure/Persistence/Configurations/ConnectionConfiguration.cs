@@ -27,6 +27,7 @@ internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connect
         builder.Property(c => c.Schedule).HasMaxLength(128);
         builder.Property(c => c.ExternalIdCheckedFor).HasMaxLength(64);
         builder.Property(c => c.ExternalIdProblem).HasMaxLength(2000);
+        builder.Property(c => c.PausedReason).HasMaxLength(500);
         builder.HasOne<Customer>().WithMany().HasForeignKey(c => c.CustomerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Source>().WithMany().HasForeignKey(c => c.SourceId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(c => c.Streams).WithOne().HasForeignKey(s => s.ConnectionId).OnDelete(DeleteBehavior.Cascade);
