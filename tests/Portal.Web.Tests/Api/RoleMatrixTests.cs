@@ -7,6 +7,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Access;
 using Portal.Core.Connections;
+using Portal.Core.Notifications;
 using Portal.Core.Runs;
 using Portal.Core.Secrets;
 using Portal.Core.Sources;
@@ -65,9 +66,19 @@ public sealed class RoleMatrixTests(PortalAppFactory app, ITestOutputHelper outp
         ["DELETE /api/v1/users/{id}"] = [A],
         ["POST /api/v1/users/{id}/tokens"] = [A],
         ["DELETE /api/v1/tokens/{id}"] = [A],
+        ["GET /api/v1/notification-channels"] = [A, CS, O, C],
+        ["POST /api/v1/notification-channels"] = [A, CS, O, C],
+        ["GET /api/v1/notification-channels/{id}"] = [A, CS, O, C],
+        ["DELETE /api/v1/notification-channels/{id}"] = [A, CS, O, C],
+        ["POST /api/v1/notification-channels/{id}/test"] = [A, CS, O, C],
+        ["GET /api/v1/notification-rules"] = [A, CS, O, C],
+        ["POST /api/v1/notification-rules"] = [A, CS, O, C],
+        ["GET /api/v1/notification-rules/{id}"] = [A, CS, O, C],
+        ["DELETE /api/v1/notification-rules/{id}"] = [A, CS, O, C],
+        ["GET /api/v1/notifications"] = [A, CS, O, C],
     };
 
-    private sealed record Ids(Guid Customer, Guid Connection, Guid Source, long Run);
+    private sealed record Ids(Guid Customer, Guid Connection, Guid Source, long Run, Guid Channel = default, Guid Rule = default);
 
     [Fact]
     public async Task Every_endpoint_answers_every_role_as_the_role_table_says()
@@ -128,6 +139,8 @@ public sealed class RoleMatrixTests(PortalAppFactory app, ITestOutputHelper outp
         else if (template.StartsWith("/api/v1/sources/", StringComparison.Ordinal)) id = ids.Source.ToString();
         else if (template.StartsWith("/api/v1/users/", StringComparison.Ordinal)) id = (await App.CreateUserAsync(Roles.Operator)).Id;
         else if (template.StartsWith("/api/v1/tokens/", StringComparison.Ordinal)) id = Guid.NewGuid().ToString();
+        else if (template.StartsWith("/api/v1/notification-channels/", StringComparison.Ordinal)) id = ids.Channel.ToString();
+        else if (template.StartsWith("/api/v1/notification-rules/", StringComparison.Ordinal)) id = ids.Rule.ToString();
         else id = ids.Connection.ToString();
         return template.Replace("{id}", id, StringComparison.Ordinal).Replace("{schedule}", "daily", StringComparison.Ordinal);
     }
@@ -151,7 +164,12 @@ public sealed class RoleMatrixTests(PortalAppFactory app, ITestOutputHelper outp
         db.Connections.Add(connection);
         var run = new Run { ConnectionId = connection.Id, CustomerId = customer.Id, Kind = DeliveryKind.Dump, Status = RunStatus.Failed, Error = "seeded" };
         db.Runs.Add(run);
+        // An email channel (its test fails fast: no SMTP server is set) with a rule for the connection.
+        var channel = new NotificationChannel { Name = "matrix mail", Kind = ChannelKind.Email, Email = "ops@matrix.test", CustomerId = customer.Id };
+        var rule = new NotificationRule { ChannelId = channel.Id, Events = NotificationEvents.RunFailed, ConnectionId = connection.Id };
+        db.NotificationChannels.Add(channel);
+        db.NotificationRules.Add(rule);
         await db.SaveChangesAsync();
-        return new Ids(customer.Id, connection.Id, source.Id, run.Id);
+        return new Ids(customer.Id, connection.Id, source.Id, run.Id, channel.Id, rule.Id);
     }
 }
