@@ -16,6 +16,9 @@ public sealed class PortalServer : IAsyncLifetime
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>A real SMTP server the portal sends its email through.</summary>
+    public SmtpServer Smtp { get; } = new();
+
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = default!;
@@ -29,6 +32,9 @@ public sealed class PortalServer : IAsyncLifetime
         App.Settings["Portal:Delivery:RetryDelay"] = "00:00:01";
         // Every test signs in from 127.0.0.1: the per-address sign-in limit is for the world, not for one test run.
         App.Settings["Portal:RateLimits:SignInPerAddress"] = "1000";
+        await Smtp.InitializeAsync();
+        foreach (var (key, value) in Smtp.Settings) App.Settings[key] = value;
+        App.Settings["Portal:Notifications:PollInterval"] = "00:00:01";
         App.UseKestrel(0);
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
@@ -51,6 +57,7 @@ public sealed class PortalServer : IAsyncLifetime
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
         await App.DisposeAsync();
+        await Smtp.DisposeAsync();
     }
 
     /// <summary>An API client for the Kestrel server (the factory's own clients point at its in-memory host).</summary>
