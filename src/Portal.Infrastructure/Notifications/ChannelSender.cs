@@ -51,14 +51,22 @@ public sealed class ChannelSender : IDisposable
     public async Task<SendResult> SendAsync(NotificationChannel channel, string payload, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(channel);
+        // One deadline for the whole attempt: a receiver that answers its headers and then drips its body is cut off too.
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        attempt.CancelAfter(_options.Timeout);
         try
         {
             return channel.Kind switch
             {
-                ChannelKind.Email => await EmailAsync(channel, payload, ct),
-                ChannelKind.Slack => await PostAsync(channel, NotificationMessages.SlackBody(payload), signed: false, ct),
-                _ => await PostAsync(channel, payload, signed: true, ct),
+                ChannelKind.Email => await EmailAsync(channel, payload, attempt.Token),
+                ChannelKind.Slack => await PostAsync(channel, NotificationMessages.SlackBody(payload), signed: false, attempt.Token),
+                _ => await PostAsync(channel, payload, signed: true, attempt.Token),
             };
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            _logger.LogInformation("Notification to channel {Channel} timed out", channel.Id);
+            return new SendResult(false, $"No answer within {_options.Timeout.TotalSeconds:0.#} s.");
         }
         catch (Exception e) when (e is HttpRequestException or SocketException or IOException or TaskCanceledException or SmtpCommandException
             or SmtpProtocolException or AuthenticationException or ServiceNotConnectedException or ServiceNotAuthenticatedException or InvalidOperationException or FormatException

@@ -110,6 +110,24 @@ public sealed class NotificationDispatcher(
             next is null ? "given up" : $"next attempt at {next:O}");
     }
 
+    private static long _lastPruneTicks;
+
+    /// <summary>At most once an hour: forgets log lines older than <see cref="NotificationOptions.KeepFor"/> and events matched a week ago.</summary>
+    public async Task<int> PruneAsync(CancellationToken ct, bool force = false)
+    {
+        var now = clock.GetUtcNow();
+        var last = Interlocked.Read(ref _lastPruneTicks);
+        if (!force && (now.UtcTicks - last < TimeSpan.TicksPerHour || Interlocked.CompareExchange(ref _lastPruneTicks, now.UtcTicks, last) != last)) return 0;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var logCutoff = now - Options.KeepFor;
+        var eventCutoff = now - TimeSpan.FromDays(7);
+        var old = db.Notifications.IgnoreQueryFilters().Where(n => n.CreatedAt < logCutoff && n.Status != NotificationStatus.Pending);
+        await db.NotificationAttempts.Where(a => old.Any(n => n.Id == a.NotificationId)).ExecuteDeleteAsync(ct);
+        var removed = await old.ExecuteDeleteAsync(ct);
+        removed += await db.OutboxEvents.Where(e => e.DispatchedAt != null && e.DispatchedAt < eventCutoff).ExecuteDeleteAsync(ct);
+        return removed;
+    }
+
     /// <summary>Sends a test message to a channel now, once, and logs it like any notification.</summary>
     public async Task<Notification> SendTestAsync(NotificationChannel channel, CancellationToken ct)
     {

@@ -18,6 +18,7 @@ public sealed class NotificationJob(CurrentActor actor, NotificationDispatcher d
         actor.ActAsSystem();
         await dispatcher.DispatchAsync(cancellationToken);
         await dispatcher.SendDueAsync(cancellationToken);
+        await dispatcher.PruneAsync(cancellationToken);
     }
 
     /// <summary>Schedules the job (again, with the interval configured now) in a started or starting scheduler.</summary>

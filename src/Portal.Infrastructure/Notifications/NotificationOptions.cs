@@ -23,6 +23,9 @@ public sealed class NotificationOptions
     /// <summary>How long one attempt may take (connect, send and answer).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long the log keeps a notification (and its attempts); matched events leave the outbox after a week.</summary>
+    public TimeSpan KeepFor { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>Events and notifications handled per pass of the job.</summary>
     public int BatchSize { get; set; } = 100;
 }

@@ -114,7 +114,8 @@ public sealed class NotificationSettings(
         var errors = new FieldErrors();
         var events = (input.Events ?? []).Select(e => e?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToList();
         if (events.Count == 0) errors.Add("events", $"Name at least one event: {string.Join(", ", NotificationEvents.All)}.");
-        foreach (var unknown in events.Where(e => !NotificationEvents.IsKnown(e)))
+        else if (events.Count > NotificationEvents.All.Count) errors.Add("events", $"There are {NotificationEvents.All.Count} events; name each at most once.");
+        else foreach (var unknown in events.Where(e => !NotificationEvents.IsKnown(e)))
             errors.Add("events", $"'{Shorten(unknown)}' is not an event; choose from {string.Join(", ", NotificationEvents.All)}.");
         if (input.ConsecutiveFailures is { } n && (n < 1 || n > MaxConsecutiveFailures))
             errors.Add("consecutiveFailures", $"Give a number of failed runs in a row from 1 to {MaxConsecutiveFailures}.");

@@ -4,7 +4,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Amazon.S3.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Notifications;
+using Portal.Infrastructure.Notifications;
 using Portal.IntegrationTests.Delivery;
 using Portal.IntegrationTests.Runs;
 using Portal.Tests.Shared;
@@ -181,6 +184,9 @@ public sealed class NotificationTests(CephServer ceph, SmtpServer smtp) : IDispo
         }
         var attempts = (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs?connectionId={connection}&pageSize=100")).GetProperty("items").GetArrayLength();
         Assert.Equal(10, attempts);
+        var last = (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs?connectionId={connection}&pageSize=1")).GetProperty("items")[0].GetProperty("id").GetInt64();
+        var log = (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{last}/events")).GetProperty("items").EnumerateArray();
+        Assert.Contains(log, e => e.GetProperty("kind").GetString() == "Paused");
         var paused = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/connections/{connection}");
         Assert.False(paused.GetProperty("enabled").GetBoolean());
         Assert.Contains("5 failed runs in a row", paused.GetProperty("pausedReason").GetString(), StringComparison.Ordinal);
@@ -222,13 +228,17 @@ public sealed class NotificationTests(CephServer ceph, SmtpServer smtp) : IDispo
     }
 
     [Fact]
-    public async Task The_email_of_a_failed_run_links_to_the_run_and_holds_no_secret()
+    public async Task The_email_and_chat_line_of_a_failed_run_link_to_the_run_and_hold_no_secret()
     {
+        await using var slack = await WebhookReceiver.StartAsync();
         var (_, connection, _) = await SetUpAsync("notify-mail-" + Guid.NewGuid().ToString("N")[..8]);
         var to = $"ops-{Guid.NewGuid():N}"[..16] + "@example.test";
         var (channel, secret) = await ChannelAsync(Admin, new { name = "ops mail", kind = "Email", email = to });
         Assert.Null(secret);
-        await RuleAsync(Admin, new { channelId = channel, events = new[] { "run.failed" } });
+        await RuleAsync(Admin, new { channelId = channel, events = new[] { "run.failed" }, connectionId = connection });
+        var (chat, chatSecret) = await ChannelAsync(Admin, new { name = "ops chat", kind = "Slack", url = slack.Url });
+        Assert.Null(chatSecret);
+        await RuleAsync(Admin, new { channelId = chat, events = new[] { "run.failed" }, connectionId = connection });
 
         var runId = await RunNowAsync(Admin, connection);
         Assert.Equal("Failed", (await Admin.WaitForEndAsync(runId)).GetProperty("status").GetString());
@@ -245,6 +255,38 @@ public sealed class NotificationTests(CephServer ceph, SmtpServer smtp) : IDispo
         }
         var entry = Assert.Single((await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications?channelId={channel}&status=Sent")).GetProperty("items").EnumerateArray());
         Assert.StartsWith("SMTP 250", entry.GetProperty("lastResponse").GetString(), StringComparison.Ordinal);
+
+        // Slack and Teams read {"text": …}: one line with a link, unsigned (their URL is the secret).
+        var line = (await slack.WaitForAsync(_ => true))[0];
+        var text = JsonDocument.Parse(line.Body).RootElement.GetProperty("text").GetString()!;
+        Assert.Single(JsonDocument.Parse(line.Body).RootElement.EnumerateObject());
+        Assert.Contains($"Run {runId} of chinook dumps failed", text, StringComparison.Ordinal);
+        Assert.Contains($"<https://portal.example.test/runs/{runId}|Open in Portal>", text, StringComparison.Ordinal);
+        Assert.Null(line.Signature);
+        Assert.DoesNotContain(CephServer.SecretKey, text, StringComparison.Ordinal);
+        var shown = await Admin.GetStringAsync($"/api/v1/notification-channels/{chat}");
+        Assert.DoesNotContain(slack.Url, shown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Old_log_lines_and_matched_events_are_pruned_and_pending_ones_kept()
+    {
+        using var scope = _app.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Actors.CurrentActor>().ActAsSystem();
+        var db = scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Persistence.PortalDbContext>();
+        var old = DateTimeOffset.UtcNow.AddDays(-100);
+        var channel = Guid.NewGuid();
+        Notification Line(NotificationStatus status, DateTimeOffset at) =>
+            new() { EventId = Guid.NewGuid(), Event = "run.failed", ChannelId = channel, Status = status, Payload = "{}", CreatedAt = at, NextAttemptAt = at.AddYears(1) };
+        db.Notifications.AddRange(Line(NotificationStatus.Sent, old), Line(NotificationStatus.Failed, old), Line(NotificationStatus.Pending, old), Line(NotificationStatus.Sent, DateTimeOffset.UtcNow));
+        db.OutboxEvents.AddRange(new OutboxEvent { Event = "run.failed", OccurredAt = old, DispatchedAt = old }, new OutboxEvent { Event = "run.failed", OccurredAt = old });
+        await db.SaveChangesAsync();
+
+        var removed = await scope.ServiceProvider.GetRequiredService<NotificationDispatcher>().PruneAsync(default, force: true);
+
+        Assert.Equal(3, removed);
+        Assert.Equal([NotificationStatus.Pending, NotificationStatus.Sent], db.Notifications.AsNoTracking().Where(n => n.ChannelId == channel).OrderBy(n => n.Id).Select(n => n.Status).ToList());
+        Assert.Equal(1, db.OutboxEvents.AsNoTracking().Count(e => e.OccurredAt == old));
     }
 
     [Fact]
