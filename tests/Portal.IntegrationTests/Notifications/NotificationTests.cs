@@ -41,7 +41,7 @@ public sealed class NotificationTests(CephServer ceph, SmtpServer smtp) : IDispo
 
     /// <summary>A customer with a Chinook dump connection into <paramref name="bucket"/> (which may not exist, for failures).</summary>
     internal static async Task<(Guid Customer, Guid Connection, string Bucket)> ConnectionAsync(
-        HttpClient admin, string dataDirectory, string s3Endpoint, string bucket, int retries = 0)
+        HttpClient admin, string dataDirectory, string s3Endpoint, string bucket, int retries = 0, string kind = "Dump")
     {
         var sources = Path.Combine(dataDirectory, "sources");
         Directory.CreateDirectory(sources);
@@ -52,7 +52,7 @@ public sealed class NotificationTests(CephServer ceph, SmtpServer smtp) : IDispo
             .Content.ReadFromJsonAsync<JsonElement>();
         var response = await admin.PostAsJsonAsync("/api/v1/connections", new
         {
-            customerId = customer, name = "chinook dumps", kind = "Dump", bucket, region = "default", prefix = "portal/",
+            customerId = customer, name = "chinook dumps", kind, bucket, region = "default", prefix = "portal/",
             endpoint = s3Endpoint, checksumMode = "WhenRequired",
             auth = new { method = "AccessKey", accessKeyId = CephServer.AccessKey, secretAccessKey = CephServer.SecretKey },
             sourceId = source.GetProperty("id").GetGuid(),
@@ -63,8 +63,8 @@ public sealed class NotificationTests(CephServer ceph, SmtpServer smtp) : IDispo
         return (customer, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(), bucket);
     }
 
-    private Task<(Guid Customer, Guid Connection, string Bucket)> SetUpAsync(string bucket, int retries = 0) =>
-        ConnectionAsync(Admin, _app.DataDirectory, ceph.Endpoint, bucket, retries);
+    private Task<(Guid Customer, Guid Connection, string Bucket)> SetUpAsync(string bucket, int retries = 0, string kind = "Dump") =>
+        ConnectionAsync(Admin, _app.DataDirectory, ceph.Endpoint, bucket, retries, kind);
 
     internal static async Task<(Guid Id, string? Secret)> ChannelAsync(HttpClient api, object body)
     {
@@ -135,6 +135,30 @@ public sealed class NotificationTests(CephServer ceph, SmtpServer smtp) : IDispo
         Assert.Equal(body.GetProperty("id").GetGuid(), entry.GetProperty("eventId").GetGuid());
         Assert.Equal(runId, entry.GetProperty("runId").GetInt64());
         Assert.StartsWith("HTTP 200", entry.GetProperty("lastResponse").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stream_export_announces_what_it_delivered_without_a_receipt_and_a_customers_channel_hears_only_its_own()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var other = await WebhookReceiver.StartAsync();
+        var (customer, connection, _) = await SetUpAsync(await ceph.CreateBucketAsync("notify-export"), kind: "StreamExport");
+        var (otherCustomer, _, _) = await SetUpAsync(await ceph.CreateBucketAsync("notify-other"), kind: "StreamExport");
+        var (mine, _) = await ChannelAsync(Admin, new { name = "export hook", kind = "Webhook", url = receiver.Url, customerId = customer });
+        var (theirs, _) = await ChannelAsync(Admin, new { name = "their hook", kind = "Webhook", url = other.Url, customerId = otherCustomer });
+        await RuleAsync(Admin, new { channelId = mine, events = new[] { "export.delivered", "dump.delivered" } });
+        await RuleAsync(Admin, new { channelId = theirs, events = new[] { "export.delivered" } });
+
+        var runId = await RunNowAsync(Admin, connection);
+        Assert.Equal("Succeeded", (await Admin.WaitForEndAsync(runId)).GetProperty("status").GetString());
+        var body = JsonDocument.Parse((await receiver.WaitForAsync(w => EventOf(w) == "export.delivered"))[0].Body).RootElement;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(ChinookExpectations.Rows("Artist").Count + ChinookExpectations.Rows("Album").Count, body.GetProperty("details").GetProperty("rows").GetInt64());
+        Assert.True(body.GetProperty("details").GetProperty("files").GetInt32() >= 2);
+        Assert.False(body.TryGetProperty("receipt", out _));
+        Assert.Empty(other.Received);
+        Assert.Single(receiver.Received);
     }
 
     [Fact]

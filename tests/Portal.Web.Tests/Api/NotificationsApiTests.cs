@@ -3,6 +3,8 @@ namespace Portal.Web.Tests.Api;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Access;
 using Portal.Tests.Shared;
 
@@ -162,6 +164,28 @@ public sealed class NotificationsApiTests(PortalAppFactory app) : ApiTestBase(ap
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _), await response.Content.ReadAsStringAsync());
         Assert.Equal(0, (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/notification-rules?channelId={channel}")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Pausing_by_hand_queues_connection_paused_with_who_did_it_and_resuming_clears_the_reason()
+    {
+        var (_, connection, _) = await CustomerAsync("Paused");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin.PostAsync($"/api/v1/connections/{connection}/pause", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin.PostAsync($"/api/v1/connections/{connection}/pause", null)).StatusCode);
+        var paused = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/connections/{connection}");
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin.PostAsync($"/api/v1/connections/{connection}/resume", null)).StatusCode);
+        var resumed = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/connections/{connection}");
+
+        Assert.StartsWith("Paused by ", paused.GetProperty("pausedReason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, resumed.GetProperty("pausedReason").ValueKind);
+        await using var scope = App.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Actors.CurrentActor>().ActAsSystem();
+        var db = scope.ServiceProvider.GetRequiredService<Portal.Infrastructure.Persistence.PortalDbContext>();
+        var events = await db.OutboxEvents.AsNoTracking().Where(e => e.ConnectionId == connection).ToListAsync();
+        var only = Assert.Single(events);
+        Assert.Equal("connection.paused", only.Event);
+        Assert.Contains("Paused by ", only.Data, StringComparison.Ordinal);
     }
 
     [Theory]
