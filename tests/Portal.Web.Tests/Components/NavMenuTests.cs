@@ -17,7 +17,7 @@ public sealed class NavMenuTests : MudComponentTest
         var cut = Render<NavMenu>();
 
         Assert.Contains("Customers", Links(cut));
-        Assert.Equal(["Home", "Customers", "Connections", "Runs", "Buckets", "Users", "API tokens", "Audit log"], Links(cut));
+        Assert.Equal(["Home", "Customers", "Connections", "Runs", "Buckets", "Notifications", "Users", "API tokens", "Audit log"], Links(cut));
     }
 
     [Fact]
@@ -27,6 +27,6 @@ public sealed class NavMenuTests : MudComponentTest
 
         var cut = Render<NavMenu>();
 
-        Assert.Equal(["Home", "Connections", "Runs", "Buckets", "API tokens"], Links(cut));
+        Assert.Equal(["Home", "Connections", "Runs", "Buckets", "Notifications", "API tokens"], Links(cut));
     }
 }
