@@ -18,6 +18,9 @@ public sealed class NotificationDispatcher(
 {
     private NotificationOptions Options => options.Value;
 
+    // How long a notification being sent is held from other passes: past any attempt's end.
+    private TimeSpan ClaimFor => 2 * Options.Timeout + TimeSpan.FromSeconds(30);
+
     /// <summary>Matches waiting events to rules and queues their notifications; returns how many events were handled.</summary>
     public async Task<int> DispatchAsync(CancellationToken ct)
     {
@@ -80,32 +83,35 @@ public sealed class NotificationDispatcher(
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         // Claimed until the attempt is surely over, so no other pass sends it meanwhile; a crash leaves it due again after that.
-        var claimUntil = clock.GetUtcNow() + 2 * Options.Timeout + TimeSpan.FromSeconds(30);
+        var claimUntil = clock.GetUtcNow() + ClaimFor;
         if (await db.Notifications.Where(n => n.Id == id && n.Status == NotificationStatus.Pending && n.NextAttemptAt == dueAt)
                 .ExecuteUpdateAsync(u => u.SetProperty(n => n.NextAttemptAt, claimUntil), ct) == 0) return;
         var notification = await db.Notifications.FirstAsync(n => n.Id == id, ct);
         var channel = await db.NotificationChannels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == notification.ChannelId, ct);
         var result = channel is null ? new SendResult(false, "The channel was deleted.") : await sender.SendAsync(channel, notification.Payload, ct);
-        Record(db, notification, result, retry: channel is not null);
+        Record(db, notification, channel, result, retry: channel is not null);
         await db.SaveChangesAsync(CancellationToken.None);
     }
 
-    private void Record(PortalDbContext db, Notification n, SendResult result, bool retry)
+    private void Record(PortalDbContext db, Notification n, NotificationChannel? channel, SendResult result, bool retry)
     {
         var now = clock.GetUtcNow();
         var response = result.Response.Length > 1000 ? result.Response[..1000] : result.Response;
         n.Attempts++;
         n.LastResponse = response;
+        var channelKind = channel?.Kind.ToString() ?? "Deleted";
         db.NotificationAttempts.Add(new NotificationAttempt { NotificationId = n.Id, At = now, Succeeded = result.Delivered, Response = response });
         if (result.Delivered)
         {
             (n.Status, n.SentAt, n.NextAttemptAt) = (NotificationStatus.Sent, now, now);
+            Telemetry.PortalMetrics.Notification(channelKind, "sent");
             logger.LogInformation("Notification {Id} ({Event} {EventId}) sent on attempt {Attempt}: {Response}", n.Id, n.Event, n.EventId, n.Attempts, response);
             return;
         }
         var next = retry ? RetrySchedule.Next(n.CreatedAt, now, n.Attempts, Options.RetryBase, Options.RetryFor) : null;
         if (next is { } at) n.NextAttemptAt = at;
         else n.Status = NotificationStatus.Failed;
+        Telemetry.PortalMetrics.Notification(channelKind, next is null ? "failed" : "retry");
         logger.LogWarning("Notification {Id} ({Event} {EventId}) attempt {Attempt} failed: {Response}; {Next}", n.Id, n.Event, n.EventId, n.Attempts, response,
             next is null ? "given up" : $"next attempt at {next:O}");
     }
@@ -137,13 +143,14 @@ public sealed class NotificationDispatcher(
         var notification = new Notification
         {
             EventId = eventId, Event = NotificationEvents.Test, ChannelId = channel.Id, CustomerId = channel.CustomerId, Status = NotificationStatus.Pending,
-            Payload = NotificationMessages.TestPayload(eventId, channel, now, portal.Value.PublicUrl), CreatedAt = now, NextAttemptAt = now,
+            // Claimed from the start: the job must not send it too while this attempt is under way.
+            Payload = NotificationMessages.TestPayload(eventId, channel, now, portal.Value.PublicUrl), CreatedAt = now, NextAttemptAt = now + ClaimFor,
         };
         await using var db = await contexts.CreateDbContextAsync(ct);
         db.Notifications.Add(notification);
         await db.SaveChangesAsync(ct);
         var result = await sender.SendAsync(channel, notification.Payload, ct);
-        Record(db, notification, result, retry: false);
+        Record(db, notification, channel, result, retry: false);
         await db.SaveChangesAsync(CancellationToken.None);
         return notification;
     }
