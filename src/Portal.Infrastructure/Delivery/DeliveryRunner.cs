@@ -179,12 +179,18 @@ public sealed class DeliveryRunner(
         string prefix, string extension, string? dumpName, ConcurrentBag<PartRoller> rollers, Action<StreamProgress> progress, Action<RunNote> log, StallWatchdog watchdog, CancellationToken ct)
     {
         var step = "opening the source";
+        using var span = Telemetry.PortalTracing.Source.StartActivity("stream " + stream.Name);
+        span?.SetTag("portal.stream", stream.Name);
         try
         {
-            return await DeliverStreamAsync(connection, source, stream, run, s3, template, prefix, extension, dumpName, rollers, progress, log, watchdog, s => step = s, ct);
+            var outcome = await DeliverStreamAsync(connection, source, stream, run, s3, template, prefix, extension, dumpName, rollers, progress, log, watchdog, s => step = s, ct);
+            span?.SetTag("portal.rows", outcome.Rows);
+            span?.SetTag("portal.files", outcome.Files.Count);
+            return outcome;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, step);
             throw new RunStepException($"stream {stream.Name}: {step}", e);
         }
     }

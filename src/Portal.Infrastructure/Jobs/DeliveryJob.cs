@@ -45,6 +45,14 @@ public sealed class DeliveryJob(
 
         var run = await lifecycle.OpenAsync(connection, ticket, context.Recovering, cancellationToken);
         if (run is null) return;
+        // One run's log lines carry its ids, so they can be filtered; its trace is one activity with a span per stream and part.
+        using var logScope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run.Id, ["ConnectionId"] = connectionId, ["Node"] = RunLifecycle.Node });
+        using var activity = Telemetry.PortalTracing.Source.StartActivity("run");
+        activity?.SetTag("portal.run_id", run.Id);
+        activity?.SetTag("portal.connection_id", connectionId.ToString());
+        activity?.SetTag("portal.kind", connection.Kind.ToString());
+        activity?.SetTag("portal.trigger", run.Trigger.ToString());
+        activity?.SetTag("portal.attempt", run.Attempt);
         using var scope = running.Enter(run.Id, cancellationToken);
         try
         {

@@ -19,8 +19,11 @@ public static class WorkerRegistration
         var provider = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()?.Provider ?? DatabaseProvider.Sqlite;
         // How many runs one worker process executes at once; more wait in Quartz's queue (a bulk rerun queues, it does not swamp).
         var concurrency = builder.Configuration.GetValue("Portal:Workers:MaxConcurrency", Math.Max(4, 2 * Environment.ProcessorCount));
+        Runs.RunLifecycle.NameNode(builder.Configuration["Portal:NodeId"]);
         builder.Services.AddQuartz(q =>
         {
+            // The cluster knows each node by this name (unique per process unless Portal:NodeId names it).
+            q.ConfigureScheduler(s => s.InstanceId = Runs.RunLifecycle.Node);
             q.UseDefaultThreadPool(tp => tp.MaxConcurrency = concurrency);
             q.UsePersistentStore(store =>
             {

@@ -21,8 +21,20 @@ public sealed class RunLifecycle(
     RunRecorder recorder, ConnectionScheduler scheduler, RunReconciler reconciler, RunningRuns running, IDbContextFactory<PortalDbContext> contexts,
     IOptions<DeliveryOptions> delivery, IOptions<RunRecoveryOptions> recovery, TimeProvider clock, ILogger<RunLifecycle> logger)
 {
-    /// <summary>This process as runs record it: host name and process id.</summary>
-    public static readonly string Node = $"{Environment.MachineName}/{Environment.ProcessId}";
+    /// <summary>
+    /// This process as runs, logs, health answers, traces and the Quartz cluster name it: <c>Portal:NodeId</c> when set
+    /// (a stable name per node, e.g. <c>worker-1</c>), else host name and process id.
+    /// </summary>
+    public static string Node { get; private set; } = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    /// <summary>Names this node (from <c>Portal:NodeId</c>), before anything runs; empty keeps the default.</summary>
+    public static void NameNode(string? id)
+    {
+        if (string.IsNullOrWhiteSpace(id)) return;
+        var name = id.Trim();
+        if (name.Length > 100 || name.Any(char.IsControl)) throw new InvalidOperationException("Portal:NodeId must be at most 100 printable characters.");
+        Node = name;
+    }
 
     /// <summary>
     /// The run a ticket stands for: the queued run it names, a new one (schedules and retries), or after a dead

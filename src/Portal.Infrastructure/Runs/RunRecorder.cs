@@ -58,6 +58,7 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         db.RunEvents.Add(new RunEvent { RunId = runId, At = now, Kind = "Started", Message = $"Attempt {run.Attempt} started ({run.Trigger}) on {node}." });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        Telemetry.PortalMetrics.RunStarted(run.Kind);
         return true;
     }
 
@@ -79,6 +80,8 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         if (cancelled == 0) return false;
         db.RunEvents.Add(new RunEvent { RunId = runId, At = now, Kind = nameof(RunStatus.Cancelled), Message = "Cancelled while queued: the run never started." });
         await db.SaveChangesAsync(ct);
+        var kind = await db.Runs.Where(r => r.Id == runId).Select(r => r.Kind).FirstAsync(ct);
+        Telemetry.PortalMetrics.RunEnded(kind, RunStatus.Cancelled, null, now);
         return true;
     }
 
@@ -222,6 +225,8 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         Outbox.Delivered(db, run.ConnectionId, run.CustomerId, run.Kind, runId, now, run.Rows, run.Bytes, run.Parts, receipt?.Key, receipt?.Document);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        Telemetry.PortalMetrics.RunEnded(run.Kind, RunStatus.Succeeded, run.StartedAt, now);
+        Telemetry.PortalMetrics.Delivered(run.Kind, run.Rows, run.Bytes, run.Parts);
         return true;
     }
 
@@ -244,7 +249,8 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         var at = step is { Length: > 500 } ? step[..500] : step;
         var moved = await db.Runs.Where(r => r.Id == runId && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, status).SetProperty(r => r.FinishedAt, now).SetProperty(r => r.Error, text).SetProperty(r => r.ErrorStep, at), ct);
-        var connectionId = await db.Runs.Where(r => r.Id == runId).Select(r => r.ConnectionId).FirstOrDefaultAsync(ct);
+        var ended = await db.Runs.Where(r => r.Id == runId).Select(r => new { r.ConnectionId, r.Kind, r.StartedAt }).FirstOrDefaultAsync(ct);
+        var connectionId = ended?.ConnectionId ?? Guid.Empty;
         if (moved > 0)
         {
             var where = step is null ? "" : $" (at {at})";
@@ -255,6 +261,7 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         if (moved > 0 && status == RunStatus.Failed && pauseAfter is { } limit) await FailedFinallyAsync(db, runId, connectionId, now, text, at, limit, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        if (moved > 0 && ended is not null) Telemetry.PortalMetrics.RunEnded(ended.Kind, status, ended.StartedAt, now);
         return moved > 0;
     }
 

@@ -119,6 +119,9 @@ public sealed class MultipartUploadStream : Stream
         try
         {
             var number = _parts.Count + 1;
+            using var span = Telemetry.PortalTracing.Source.StartActivity("part upload");
+            span?.SetTag("s3.part_number", number);
+            span?.SetTag("s3.part_bytes", length);
             using var body = new MemoryStream(buffer, 0, length, writable: false);
             var response = await _s3.UploadPartAsync(new UploadPartRequest
             {

@@ -31,7 +31,16 @@ public sealed class S3ClientFactory
             config.ForcePathStyle = true;
             config.AuthenticationRegion = endpoint.Region;
         }
-        return new AmazonS3Client(credentials, config);
+        var client = new AmazonS3Client(credentials, config);
+        // Every failed request, retried ones included, counts in portal.s3.errors by its code.
+        client.ExceptionEvent += CountError;
+        return client;
+    }
+
+    internal static void CountError(object sender, ExceptionEventArgs e)
+    {
+        if (e is WebServiceExceptionEventArgs { Exception: { } failure })
+            Telemetry.PortalMetrics.S3Error(failure is AmazonServiceException service ? service.ErrorCode ?? $"Http{(int)service.StatusCode}" : failure is TimeoutException or OperationCanceledException ? "Timeout" : "Network");
     }
 
     /// <summary>

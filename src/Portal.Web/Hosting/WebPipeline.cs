@@ -1,6 +1,8 @@
 namespace Portal.Web.Hosting;
 
+using Portal.Infrastructure.Health;
 using Portal.Infrastructure.Seeding;
+using Portal.Infrastructure.Telemetry;
 using Portal.Web.Api;
 using Portal.Web.Auth;
 using Portal.Web.Components;
@@ -27,6 +29,9 @@ internal static class WebPipeline
         app.UseAntiforgery();
 
         app.MapStaticAssets();
+        // For load balancers, orchestrators and Prometheus: anonymous, and nothing in them names a customer.
+        app.MapPortalHealth();
+        app.MapPortalMetrics();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapAccountEndpoints();
         app.MapPortalApi();

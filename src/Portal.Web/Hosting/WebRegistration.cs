@@ -7,7 +7,9 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 using Portal.Infrastructure.Actors;
+using Portal.Infrastructure.Health;
 using Portal.Infrastructure.Identity;
+using Portal.Infrastructure.Telemetry;
 using Portal.Web.Api;
 using Portal.Web.Auth;
 
@@ -19,6 +21,8 @@ internal static class WebRegistration
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddPortalRateLimits(builder.Configuration);
+        services.AddPortalHealth(runsWorkers: builder.Configuration.GetValue("Portal:RunWorkers", true));
+        builder.AddPortalTelemetry("portal-web");
         services.AddSingleton<Portal.Web.Auth.SignInThrottle>();
         services.AddHttpContextAccessor();
         services.AddOpenApi();

@@ -48,6 +48,8 @@ internal sealed class PortalProcess : IAsyncDisposable
         };
         var port = FreePort.Next();
         psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        // A worker serves its health and metrics there.
+        if (worker) psi.Environment["Portal__Worker__HealthUrls"] = $"http://127.0.0.1:{port}";
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in settings) psi.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
