@@ -12,10 +12,15 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public string AdminConnectionString { get; private set; } = "";
 
+    private bool _shared = true;
+
+    /// <summary>A server of its own, never the run's shared one (PORTAL_TEST_POSTGRES): for tests that stop it.</summary>
+    public static PostgresServer Private() => new() { _shared = false };
+
     public async Task InitializeAsync()
     {
         var external = Environment.GetEnvironmentVariable("PORTAL_TEST_POSTGRES");
-        if (!string.IsNullOrEmpty(external))
+        if (_shared && !string.IsNullOrEmpty(external))
         {
             AdminConnectionString = external;
             return;
@@ -30,6 +35,12 @@ public sealed class PostgresServer : IAsyncLifetime
         NpgsqlConnection.ClearAllPools();
         if (_dir is not null) await ScriptRunner.RunAsync("postgres-down.sh", [_dir]);
     }
+
+    /// <summary>Stops the server (a private one), keeping its data.</summary>
+    public Task StopAsync() => ScriptRunner.RunAsync("postgres-ctl.sh", [_dir ?? throw new InvalidOperationException("Only a private server can be stopped."), "stop"]);
+
+    /// <summary>Starts a stopped private server again.</summary>
+    public Task StartAsync() => ScriptRunner.RunAsync("postgres-ctl.sh", [_dir ?? throw new InvalidOperationException("Only a private server can be started."), "start"]);
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync()

@@ -8,7 +8,7 @@ want=(ceph-mon ceph-osd radosgw curl uuid-runtime)
 case "${1:-all}" in
   demo) ;;
   bench) want+=(sqlite3 time bc); command -v aws >/dev/null || want+=(awscli) ;;
-  *) want+=(chromium postgresql sqlite3 python3-aiosmtpd) ;;
+  *) want+=(chromium postgresql sqlite3 python3-aiosmtpd prometheus) ;;
 esac
 missing=()
 for p in "${want[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

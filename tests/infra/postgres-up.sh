@@ -8,6 +8,7 @@ as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; 
 mkdir -p "$D"
 [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$D"
 as_pg "$BIN/initdb" -D "$D/data" -U portal --auth=trust -E UTF8 >/dev/null
-as_pg "$BIN/pg_ctl" -D "$D/data" -l "$D/postgres.log" -w -t 60 \
-  -o "-p $PORT -k $D -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+OPTS="-p $PORT -k $D -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+echo "$OPTS" > "$D/options"   # postgres-ctl.sh starts it again with the same
+as_pg "$BIN/pg_ctl" -D "$D/data" -l "$D/postgres.log" -w -t 60 -o "$OPTS" start >/dev/null
 echo "Host=127.0.0.1;Port=$PORT;Username=portal;Database=postgres"

@@ -1,0 +1,107 @@
+namespace Portal.IntegrationTests.ScaleOut;
+
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using Portal.IntegrationTests.Delivery;
+using Portal.Tests.Shared;
+
+/// <summary>Readiness of real portal processes on a PostgreSQL server of their own, which the test stops and starts.</summary>
+public sealed class HealthTests : IAsyncLifetime
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "portal-health-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _token = "ptl_" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
+    private readonly List<PortalProcess> _processes = [];
+    private readonly PostgresServer _postgres = PostgresServer.Private();
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_data);
+        await _postgres.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var p in _processes) await p.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await _postgres.DisposeAsync();
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
+    }
+
+    private PortalProcess Start(string database, bool worker, Dictionary<string, string>? extra = null)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Portal:DataDirectory"] = _data,
+            ["Portal:Database:Provider"] = "Postgres",
+            ["ConnectionStrings:Portal"] = database + ";Timeout=3;Command Timeout=5",
+            ["Portal:Bootstrap:AdminEmail"] = "admin@health.test",
+            ["Portal:Bootstrap:AdminPassword"] = "Admin-Passw0rd!-health",
+            ["Portal:Bootstrap:AdminApiToken"] = _token,
+            ["Portal:NodeId"] = worker ? "worker-health" : "web-health",
+        };
+        foreach (var (k, v) in extra ?? []) settings[k] = v;
+        var process = PortalProcess.Start(settings, worker);
+        _processes.Add(process);
+        return process;
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> ReadyAsync(HttpClient client)
+    {
+        var response = await client.GetAsync("/health/ready");
+        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
+    }
+
+    private static async Task<JsonElement> WaitForReadyAsync(HttpClient client, HttpStatusCode want, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                var (status, body) = await ReadyAsync(client);
+                if (status == want) return body;
+                Assert.True(DateTime.UtcNow < deadline, $"/health/ready stayed {status}: {body}");
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+            await Task.Delay(500);
+        }
+    }
+
+    [Fact]
+    public async Task Ready_turns_unhealthy_when_postgresql_stops_and_healthy_again_when_it_is_back_on_web_and_worker_nodes()
+    {
+        var database = await _postgres.CreateDatabaseAsync();
+        var web = Start(database, worker: false, new() { ["Portal:RunWorkers"] = "false" });
+        await web.ApiAsync(_token);
+        var worker = Start(database, worker: true);
+        await worker.WaitForOutputAsync("Workers started", TimeSpan.FromSeconds(60));
+        using var webClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{web.Port}") };
+        using var workerClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{worker.Port}") };
+
+        var webReady = await WaitForReadyAsync(webClient, HttpStatusCode.OK, TimeSpan.FromSeconds(30));
+        var workerReady = await WaitForReadyAsync(workerClient, HttpStatusCode.OK, TimeSpan.FromSeconds(30));
+        Assert.Equal("web-health", webReady.GetProperty("node").GetString());
+        Assert.False(webReady.GetProperty("checks").TryGetProperty("scheduler", out _));
+        Assert.Equal("worker-health", workerReady.GetProperty("node").GetString());
+        Assert.Contains("Checked in to the cluster", workerReady.GetProperty("checks").GetProperty("scheduler").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await workerClient.GetAsync("/health/live")).StatusCode);
+
+        await _postgres.StopAsync();
+        var webDown = await WaitForReadyAsync(webClient, HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30));
+        await WaitForReadyAsync(workerClient, HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30));
+        Assert.Equal("Unhealthy", webDown.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        Assert.DoesNotContain("Host=", webDown.ToString(), StringComparison.Ordinal);
+        // The process still answers: live is about the process, not its dependencies.
+        Assert.Equal(HttpStatusCode.OK, (await webClient.GetAsync("/health/live")).StatusCode);
+
+        await _postgres.StartAsync();
+        await WaitForReadyAsync(webClient, HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        await WaitForReadyAsync(workerClient, HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        Assert.False(web.HasExited);
+        Assert.False(worker.HasExited);
+    }
+}
