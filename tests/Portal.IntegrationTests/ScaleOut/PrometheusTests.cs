@@ -1,0 +1,96 @@
+namespace Portal.IntegrationTests.ScaleOut;
+
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Amazon.S3.Model;
+using Microsoft.Data.Sqlite;
+using Portal.IntegrationTests.Delivery;
+using Portal.IntegrationTests.Notifications;
+using Portal.IntegrationTests.Runs;
+using Portal.Tests.Shared;
+
+/// <summary>A real Prometheus scrapes a real portal process while it delivers a dump into Ceph.</summary>
+[Collection(CephCollection.Name)]
+public sealed class PrometheusTests(CephServer ceph) : IAsyncLifetime
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "portal-prom-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _prometheus = Path.Combine(Path.GetTempPath(), "portal-prometheus-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _token = "ptl_" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
+    private PortalProcess? _portal;
+
+    public Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_data);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_portal is not null) await _portal.DisposeAsync();
+        await ScriptRunner.RunAsync("prometheus-down.sh", [_prometheus]);
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
+    }
+
+    private static async Task<double?> QueryAsync(HttpClient prometheus, string promql)
+    {
+        var answer = await prometheus.GetFromJsonAsync<JsonElement>("/api/v1/query?query=" + Uri.EscapeDataString(promql));
+        var result = answer.GetProperty("data").GetProperty("result");
+        return result.GetArrayLength() == 0 ? null : double.Parse(result[0].GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<double?> WaitForAsync(HttpClient prometheus, string promql, double want, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        double? last;
+        do
+        {
+            last = await QueryAsync(prometheus, promql);
+            if (last == want) return last;
+            await Task.Delay(500);
+        }
+        while (DateTime.UtcNow < deadline);
+        return last;
+    }
+
+    [Fact]
+    public async Task After_a_dump_prometheus_counts_one_run_succeeded_and_the_bytes_the_receipt_names()
+    {
+        _portal = PortalProcess.Start(new Dictionary<string, string>
+        {
+            ["Portal:DataDirectory"] = _data,
+            ["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(_data, "portal.db")}",
+            ["Portal:Bootstrap:AdminEmail"] = "admin@prometheus.test",
+            ["Portal:Bootstrap:AdminPassword"] = "Admin-Passw0rd!-prom",
+            ["Portal:Bootstrap:AdminApiToken"] = _token,
+        });
+        var api = await _portal.ApiAsync(_token);
+        var url = (await ScriptRunner.RunAsync("prometheus-up.sh", [_prometheus, FreePort.Next().ToString(CultureInfo.InvariantCulture), $"127.0.0.1:{_portal.Port}"])).Trim().Split('\n')[^1];
+        using var prometheus = new HttpClient { BaseAddress = new Uri(url) };
+        Assert.Equal(1, await WaitForAsync(prometheus, "up{job=\"portal\"}", 1, TimeSpan.FromSeconds(30)));
+
+        var bucket = await ceph.CreateBucketAsync("prom");
+        var (_, connection, _) = await NotificationTests.ConnectionAsync(api, _data, ceph.Endpoint, bucket);
+        var run = await NotificationTests.RunNowAsync(api, connection);
+        var ended = await api.WaitForEndAsync(run);
+        Assert.Equal("Succeeded", ended.GetProperty("status").GetString());
+        using var s3 = ceph.CreateClient();
+        using var stored = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "portal/receipt.json" });
+        var receipt = (await JsonDocument.ParseAsync(stored.ResponseStream)).RootElement;
+        var receiptBytes = receipt.GetProperty("tables").EnumerateObject().Sum(t => t.Value.GetProperty("bytes").GetInt64());
+        var receiptRows = receipt.GetProperty("tables").EnumerateObject().Sum(t => t.Value.GetProperty("row_count").GetInt64());
+
+        Assert.Equal(1, await WaitForAsync(prometheus, "sum(portal_runs_ended_total{status=\"Succeeded\"})", 1, TimeSpan.FromSeconds(30)));
+        Assert.Equal(receiptBytes, await WaitForAsync(prometheus, "sum(portal_delivered_bytes_total)", receiptBytes, TimeSpan.FromSeconds(30)));
+        Assert.Equal(receiptRows, await WaitForAsync(prometheus, "sum(portal_delivered_rows_total{kind=\"Dump\"})", receiptRows, TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, await QueryAsync(prometheus, "sum(portal_runs_started_total{kind=\"Dump\"})"));
+        Assert.Equal(1, await QueryAsync(prometheus, "sum(portal_run_duration_seconds_count{status=\"Succeeded\"})"));
+        Assert.Equal(0, await QueryAsync(prometheus, "sum(portal_runs_running)"));
+        // No label anywhere carries the customer's or connection's name.
+        var series = await prometheus.GetStringAsync("/api/v1/series?match[]=" + Uri.EscapeDataString("{job=\"portal\"}"));
+        Assert.DoesNotContain("chinook dumps", series, StringComparison.Ordinal);
+        Assert.DoesNotContain("Notified ", series, StringComparison.Ordinal);
+        Assert.DoesNotContain(bucket, series, StringComparison.Ordinal);
+    }
+}
