@@ -77,4 +77,7 @@ public sealed class Run : ICustomerOwned
 
     /// <summary>What a run left <see cref="RunStatus.Running"/> by a worker that died is failed with.</summary>
     public const string InterruptedError = "Interrupted: the worker stopped.";
+
+    /// <summary>The error of a run a stopping node handed back; like every interruption, another attempt follows.</summary>
+    public const string HandedBackError = "Interrupted: the worker shut down before the run finished and handed it back; the next attempt continues it.";
 }

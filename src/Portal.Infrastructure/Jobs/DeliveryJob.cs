@@ -94,6 +94,10 @@ public sealed class DeliveryJob(
             }
             await lifecycle.SucceededAsync(run, ct => recorder.SucceedAsync(run.Id, outcome, ct));
         }
+        catch (Exception e) when (scope.HandedBack && !scope.CancelRequested)
+        {
+            await lifecycle.HandBackAsync(connection, run, e, ticket.Schedule);
+        }
         catch (Exception e)
         {
             await lifecycle.FailedAsync(connection, run, e, scope.CancelRequested, ticket.Schedule);

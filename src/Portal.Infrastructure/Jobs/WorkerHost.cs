@@ -1,5 +1,6 @@
 namespace Portal.Infrastructure.Jobs;
 
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -42,12 +43,34 @@ public sealed class WorkerHost(ISchedulerFactory factory, WorkerLease lease, ISe
         logger.LogInformation("Workers started on {Node}", Runs.RunLifecycle.Node);
     }
 
+    /// <summary>How long a stopping worker lets its runs finish before it hands them back (<c>Portal:Workers:ShutdownGrace</c>).</summary>
+    public static TimeSpan ShutdownGrace(IServiceProvider services) =>
+        services.GetRequiredService<IConfiguration>().GetValue("Portal:Workers:ShutdownGrace", TimeSpan.FromSeconds(25));
+
+    private static async Task<bool> DrainedAsync(Runs.RunningRuns running, TimeSpan within, CancellationToken ct)
+    {
+        var until = DateTime.UtcNow + within;
+        while (running.Count > 0 && DateTime.UtcNow < until && !ct.IsCancellationRequested) await Task.Delay(200, CancellationToken.None);
+        return running.Count == 0;
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
         if (_scheduler is null) return;
         try
         {
+            // No new runs start here; running ones get the grace to finish, then are handed back to the cluster while
+            // this scheduler can still queue their next attempts (in standby it acquires nothing, and the others take them).
+            await _scheduler.Standby(cancellationToken);
+            var running = services.GetRequiredService<Runs.RunningRuns>();
+            var grace = ShutdownGrace(services);
+            if (!await DrainedAsync(running, grace, cancellationToken))
+            {
+                var handed = running.HandBackAll();
+                logger.LogWarning("{Count} runs did not finish within {Grace} of the stop; they are handed back to the other nodes", handed, grace);
+                await DrainedAsync(running, TimeSpan.FromSeconds(25), cancellationToken);
+            }
             await _scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
         }
         catch (ObjectDisposedException e)

@@ -30,7 +30,12 @@ public static class WorkerRegistration
                 if (provider == DatabaseProvider.Postgres)
                 {
                     store.UsePostgres(o => o.ConnectionStringName = "Portal");
-                    store.UseClustering();
+                    // A dead node's runs are taken over after its missed check-in plus the threshold (about 15-20 s by default).
+                    store.UseClustering(c =>
+                    {
+                        c.CheckinInterval = builder.Configuration.GetValue("Portal:Workers:ClusterCheckinInterval", TimeSpan.FromSeconds(7.5));
+                        c.CheckinMisfireThreshold = builder.Configuration.GetValue("Portal:Workers:ClusterCheckinMisfireThreshold", TimeSpan.FromSeconds(7.5));
+                    });
                 }
                 else
                 {
@@ -52,6 +57,8 @@ public static class WorkerRegistration
             .Configure(o => o.SingleNode = provider != DatabaseProvider.Postgres);
         if (runWorkers)
         {
+            // The host waits for the grace, then for the handed-back runs to be recorded.
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("Portal:Workers:ShutdownGrace", TimeSpan.FromSeconds(25)) + TimeSpan.FromSeconds(30));
             // Quartz starts only in the process that holds the store's worker lease (one per SQLite file).
             builder.Services.AddHostedService<WorkerHost>();
             builder.Services.AddSingleton<Runs.RunWatchdog>();

@@ -163,6 +163,25 @@ public sealed class RunLifecycle(
         await NoteAsync(run.Id, "RetryScheduled", $"Attempt {run.Attempt + 1} of {connection.Retries + 1} at {at:yyyy-MM-dd HH:mm:ss} UTC.");
     }
 
+    /// <summary>
+    /// This node is shutting down and the run did not finish within the grace: it is recorded interrupted (not a failure
+    /// that counts toward a pause or notifies) and its next attempt is queued now, for whichever node takes it; a dump's
+    /// next attempt writes into the same folder.
+    /// </summary>
+    public async Task HandBackAsync(Connection connection, Run run, Exception e, string? schedule)
+    {
+        var pending = (e as DeliveryFailedException)?.PendingAborts ?? [];
+        logger.LogWarning("Run {Run} of connection {Connection} is handed back: this node ({Node}) is shutting down", run.Id, connection.Id, Node);
+        if (!await DurablyAsync("the hand-back", run.Id, () => recorder.FailAsync(run.Id, Run.HandedBackError, pending, CancellationToken.None))) return;
+        if (await IsArchivedAsync(connection.Id)) return;
+        await DurablyAsync("the next attempt", run.Id, async () =>
+        {
+            await scheduler.RetryAsync(connection.Id, RunTicket.NextAttempt(run, schedule), clock.GetUtcNow(), CancellationToken.None);
+            return true;
+        });
+        await NoteAsync(run.Id, "HandedBack", $"{Node} shut down before the run finished; attempt {run.Attempt + 1} is queued for any node.");
+    }
+
     // A final failure may have paused the connection: its schedule stops firing now (a scheduled run of a paused connection is skipped anyway).
     private async Task SyncIfPausedAsync(Guid connectionId)
     {

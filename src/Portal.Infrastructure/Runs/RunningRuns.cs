@@ -37,6 +37,20 @@ public sealed class RunningRuns
 
     public bool IsRunningHere(long runId) => _runs.ContainsKey(runId);
 
+    /// <summary>How many runs execute in this process now.</summary>
+    public int Count => _runs.Count;
+
+    /// <summary>
+    /// This process is stopping and its runs did not finish within the grace: each is stopped and handed back
+    /// (recorded interrupted, its next attempt queued for any node). Returns how many were.
+    /// </summary>
+    public int HandBackAll()
+    {
+        var scopes = _runs.Values.ToList();
+        foreach (var scope in scopes) scope.HandBack();
+        return scopes.Count;
+    }
+
     /// <summary>A run registered in this process: its token, and whether someone asked it to stop.</summary>
     public sealed class RunScope : IDisposable
     {
@@ -44,6 +58,7 @@ public sealed class RunningRuns
         private readonly long _runId;
         private readonly CancellationTokenSource _source;
         private int _cancelRequested;
+        private int _handedBack;
 
         internal RunScope(RunningRuns owner, long runId, CancellationTokenSource source) => (_owner, _runId, _source) = (owner, runId, source);
 
@@ -51,6 +66,15 @@ public sealed class RunningRuns
 
         /// <summary>True once someone asked this run to stop (here or through the database), as opposed to a process shutting down.</summary>
         public bool CancelRequested => Volatile.Read(ref _cancelRequested) == 1;
+
+        /// <summary>True once this process, stopping, handed the run back to the cluster.</summary>
+        public bool HandedBack => Volatile.Read(ref _handedBack) == 1;
+
+        internal void HandBack()
+        {
+            Interlocked.Exchange(ref _handedBack, 1);
+            Stop();
+        }
 
         /// <summary>Stops the run because someone asked for it.</summary>
         public void RequestCancel()

@@ -88,6 +88,16 @@ internal sealed class PortalProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as systemd stops a service: the process shuts down as it chooses; returns its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited) return _process.ExitCode;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill!.WaitForExitAsync();
+        using var limit = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(limit.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: the process gets no chance to record anything.</summary>
     public async Task KillAsync()
     {
