@@ -53,11 +53,12 @@ public sealed class HealthTests : IAsyncLifetime
         return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
     }
 
-    private static async Task<JsonElement> WaitForReadyAsync(HttpClient client, HttpStatusCode want, TimeSpan timeout)
+    private static async Task<JsonElement> WaitForReadyAsync(HttpClient client, HttpStatusCode want, TimeSpan timeout, PortalProcess? node = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
+            Assert.False(node?.HasExited == true, "The node exited:\n" + string.Join('\n', node?.Output ?? []));
             try
             {
                 var (status, body) = await ReadyAsync(client);
@@ -103,5 +104,26 @@ public sealed class HealthTests : IAsyncLifetime
         await WaitForReadyAsync(workerClient, HttpStatusCode.OK, TimeSpan.FromSeconds(60));
         Assert.False(web.HasExited);
         Assert.False(worker.HasExited);
+    }
+
+    [Fact]
+    public async Task A_web_node_and_two_workers_started_together_on_an_empty_database_all_get_ready()
+    {
+        var database = await _postgres.CreateDatabaseAsync();
+
+        // Every node migrates at start: together, one at a time, and none fails on another's half-made tables.
+        var nodes = new[]
+        {
+            Start(database, worker: false, new() { ["Portal:RunWorkers"] = "false", ["Portal:NodeId"] = "web-together" }),
+            Start(database, worker: true, new() { ["Portal:NodeId"] = "worker-together-1" }),
+            Start(database, worker: true, new() { ["Portal:NodeId"] = "worker-together-2" }),
+        };
+
+        foreach (var node in nodes)
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{node.Port}") };
+            await WaitForReadyAsync(client, HttpStatusCode.OK, TimeSpan.FromSeconds(120), node);
+            Assert.False(node.HasExited, string.Join('\n', node.Output));
+        }
     }
 }

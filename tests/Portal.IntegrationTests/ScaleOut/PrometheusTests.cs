@@ -92,5 +92,16 @@ public sealed class PrometheusTests(CephServer ceph) : IAsyncLifetime
         Assert.DoesNotContain("chinook dumps", series, StringComparison.Ordinal);
         Assert.DoesNotContain("Notified ", series, StringComparison.Ordinal);
         Assert.DoesNotContain(bucket, series, StringComparison.Ordinal);
+
+        // Every query of the Grafana dashboard in deploy/ is one this Prometheus accepts, and those on runs answer.
+        var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "deploy", "grafana", "portal-dashboard.json"))).RootElement;
+        var queries = dashboard.GetProperty("panels").EnumerateArray().SelectMany(p => p.GetProperty("targets").EnumerateArray()).Select(t => t.GetProperty("expr").GetString()!).ToList();
+        Assert.True(queries.Count >= 10);
+        foreach (var expr in queries)
+        {
+            var answer = await prometheus.GetFromJsonAsync<JsonElement>("/api/v1/query?query=" + Uri.EscapeDataString(expr.Replace("$job", ".*", StringComparison.Ordinal)));
+            Assert.True(answer.GetProperty("status").GetString() == "success", expr);
+        }
+        Assert.Equal(1, await QueryAsync(prometheus, "max(portal_runs_queued) + 1"));
     }
 }

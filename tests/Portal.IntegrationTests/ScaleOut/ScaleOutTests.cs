@@ -15,7 +15,7 @@ using Portal.Tests.Shared;
 /// workers and two (or three) Portal.Worker processes, as deploy/ installs them.
 /// </summary>
 [Collection(CephCollection.Name)]
-public sealed class ScaleOutTests(CephServer ceph) : IAsyncLifetime
+public sealed class ScaleOutTests(CephServer ceph, Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     // Fast cluster timings for the tests: a dead node is counted dead 2 s + 3 s after its last check-in.
     private static readonly TimeSpan Checkin = TimeSpan.FromSeconds(2), Threshold = TimeSpan.FromSeconds(3);
@@ -193,6 +193,7 @@ public sealed class ScaleOutTests(CephServer ceph) : IAsyncLifetime
             .Where(r => r.TryGetProperty("previousAttempt", out var p) && p.ValueKind == JsonValueKind.Number && p.GetInt64() == first && r.GetProperty("status").GetString() != "Queued")
             .Cast<JsonElement?>().FirstOrDefault(), TimeSpan.FromSeconds(60), "the next attempt to start on the surviving worker");
         var takeover = DateTime.UtcNow - killedAt;
+        output.WriteLine($"takeover after kill -9: {takeover.TotalSeconds:0.0} s (check-in {Checkin.TotalSeconds} s, threshold {Threshold.TotalSeconds} s)");
 
         Assert.Equal(survivor, next.GetProperty("node").GetString());
         // Counted dead after its check-in interval and the threshold; the survivor notices with its own next check-in.
