@@ -20,6 +20,7 @@ cleanup() {
   bash tests/infra/ceph-down.sh "$D/ceph" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 rm -rf "$D"; mkdir -p "$D/data/sources"; chmod 755 "$D"
 
 echo "== building (Release)"

@@ -46,7 +46,8 @@ public sealed class DeliveryJob(
         var run = await lifecycle.OpenAsync(connection, ticket, context.Recovering, cancellationToken);
         if (run is null) return;
         // One run's log lines carry its ids, so they can be filtered; its trace is one activity with a span per stream and part.
-        using var logScope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run.Id, ["ConnectionId"] = connectionId, ["Node"] = RunLifecycle.Node });
+        // A message-template scope: the console shows "run 42 of connection …", structured sinks get RunId, ConnectionId and Node.
+        using var logScope = logger.BeginScope("run {RunId} of connection {ConnectionId} on {Node}", run.Id, connectionId, RunLifecycle.Node);
         using var activity = Telemetry.PortalTracing.Source.StartActivity("run");
         activity?.SetTag("portal.run_id", run.Id);
         activity?.SetTag("portal.connection_id", connectionId.ToString());

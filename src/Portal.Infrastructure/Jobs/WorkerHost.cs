@@ -62,6 +62,8 @@ public sealed class WorkerHost(ISchedulerFactory factory, WorkerLease lease, ISe
         {
             // No new runs start here; running ones get the grace to finish, then are handed back to the cluster while
             // this scheduler can still queue their next attempts (in standby it acquires nothing, and the others take them).
+            // Already shut down (the host stopping twice, or disposed first): nothing is left to hand back.
+            if (await _scheduler.GetStatus(cancellationToken) is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown) return;
             await _scheduler.Standby(cancellationToken);
             var running = services.GetRequiredService<Runs.RunningRuns>();
             var grace = ShutdownGrace(services);

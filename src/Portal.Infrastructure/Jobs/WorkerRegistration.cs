@@ -22,8 +22,9 @@ public static class WorkerRegistration
         Runs.RunLifecycle.NameNode(builder.Configuration["Portal:NodeId"]);
         builder.Services.AddQuartz(q =>
         {
-            // The cluster knows each node by this name (unique per process unless Portal:NodeId names it).
-            q.ConfigureScheduler(s => s.InstanceId = Runs.RunLifecycle.Node);
+            // A named node is known to the cluster by that name; unnamed, Quartz generates a unique id (several hosts in one
+            // process, as in tests, must not share one: Quartz keeps one scheduler per name and id in a process).
+            if (!string.IsNullOrWhiteSpace(builder.Configuration["Portal:NodeId"])) q.ConfigureScheduler(s => s.InstanceId = Runs.RunLifecycle.Node);
             q.UseDefaultThreadPool(tp => tp.MaxConcurrency = concurrency);
             q.UsePersistentStore(store =>
             {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -33,6 +34,12 @@ public static class TelemetryRegistration
         var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         builder.Services.AddSingleton(options);
         builder.Services.AddHostedService<RunQueueSampler>();
+        // Console lines show their scopes (a run's id, connection and node). Said in code: with OpenTelemetry's hosting
+        // registered, IncludeScopes from appsettings alone no longer reaches the console formatter.
+        if (string.Equals(builder.Configuration["Logging:Console:FormatterName"], "json", StringComparison.OrdinalIgnoreCase))
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        else if (!string.Equals(builder.Configuration["Logging:Console:FormatterName"], "systemd", StringComparison.OrdinalIgnoreCase))
+            builder.Logging.AddSimpleConsole(o => o.IncludeScopes = true);
         var metrics = Mode(options.Metrics);
         var traces = Mode(options.Traces);
         var otel = builder.Services.AddOpenTelemetry()

@@ -93,6 +93,11 @@ public sealed class PrometheusTests(CephServer ceph) : IAsyncLifetime
         Assert.DoesNotContain("Notified ", series, StringComparison.Ordinal);
         Assert.DoesNotContain(bucket, series, StringComparison.Ordinal);
 
+        // The run's log lines carry its ids as a scope, so one run's lines can be filtered.
+        var lines = _portal.Output.ToList();
+        Assert.True(lines.Any(l => l.Contains($"run {run} of connection {connection}", StringComparison.Ordinal)),
+            string.Join("\n", lines.Select((l, n) => (l, n)).Where(x => x.l.Contains("of run", StringComparison.Ordinal)).SelectMany(x => lines.Skip(Math.Max(0, x.n - 3)).Take(4)).Take(24)));
+
         // Every query of the Grafana dashboard in deploy/ is one this Prometheus accepts, and those on runs answer.
         var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "deploy", "grafana", "portal-dashboard.json"))).RootElement;
         var queries = dashboard.GetProperty("panels").EnumerateArray().SelectMany(p => p.GetProperty("targets").EnumerateArray()).Select(t => t.GetProperty("expr").GetString()!).ToList();
