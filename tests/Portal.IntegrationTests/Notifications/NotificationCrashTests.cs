@@ -2,7 +2,6 @@ namespace Portal.IntegrationTests.Notifications;
 
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Portal.IntegrationTests.Delivery;
 using Portal.IntegrationTests.Runs;
 using Portal.Tests.Shared;
@@ -11,38 +10,23 @@ using Portal.Tests.Shared;
 [Collection(CephCollection.Name)]
 public sealed class NotificationCrashTests(CephServer ceph) : IAsyncLifetime
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "portal-notify-kill-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly string _token = "ptl_" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
+    private readonly PortalNodes _nodes = new("notify-kill");
     private PortalProcess? _portal;
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_data);
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        if (_portal is not null) await _portal.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
-    }
+    public async Task DisposeAsync() => await _nodes.StopAllAsync();
 
     private async Task<HttpClient> StartPortalAsync(TimeSpan poll)
     {
-        if (_portal is not null) await _portal.DisposeAsync();
-        _portal = PortalProcess.Start(new Dictionary<string, string>
+        if (_portal is not null) await _portal.KillAsync();
+        _portal = _nodes.Start(new Dictionary<string, string>
         {
-            ["Portal:DataDirectory"] = _data,
-            ["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(_data, "portal.db")}",
-            ["Portal:Bootstrap:AdminEmail"] = "admin@notify-kill.test",
-            ["Portal:Bootstrap:AdminPassword"] = "Admin-Passw0rd!-kill",
-            ["Portal:Bootstrap:AdminApiToken"] = _token,
             ["Portal:Delivery:RequestTimeout"] = "00:00:10",
             ["Portal:Notifications:AllowPrivate"] = "true",
             ["Portal:Notifications:PollInterval"] = poll.ToString(),
         });
-        return await _portal.ApiAsync(_token);
+        return await _portal.ApiAsync(_nodes.Token);
     }
 
     [Fact]
@@ -51,7 +35,7 @@ public sealed class NotificationCrashTests(CephServer ceph) : IAsyncLifetime
         await using var receiver = await WebhookReceiver.StartAsync();
         // The notification job fires at start-up and then not for an hour: the failure's event waits in the outbox.
         var api = await StartPortalAsync(TimeSpan.FromHours(1));
-        var (_, connection, _) = await NotificationTests.ConnectionAsync(api, _data, ceph.Endpoint, "notify-kill-" + Guid.NewGuid().ToString("N")[..8]);
+        var (_, connection, _) = await NotificationTests.ConnectionAsync(api, _nodes.Data, ceph.Endpoint, "notify-kill-" + Guid.NewGuid().ToString("N")[..8]);
         var (channel, _) = await NotificationTests.ChannelAsync(api, new { name = "ops", kind = "Webhook", url = receiver.Url });
         await NotificationTests.RuleAsync(api, new { channelId = channel, events = new[] { "run.failed" } });
         var runId = await NotificationTests.RunNowAsync(api, connection);

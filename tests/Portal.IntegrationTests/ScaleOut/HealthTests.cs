@@ -3,48 +3,33 @@ namespace Portal.IntegrationTests.ScaleOut;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Npgsql;
 using Portal.IntegrationTests.Delivery;
 using Portal.Tests.Shared;
 
 /// <summary>Readiness of real portal processes on a PostgreSQL server of their own, which the test stops and starts.</summary>
 public sealed class HealthTests : IAsyncLifetime
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "portal-health-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly string _token = "ptl_" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
-    private readonly List<PortalProcess> _processes = [];
+    private readonly PortalNodes _nodes = new("health");
     private readonly PostgresServer _postgres = PostgresServer.Private();
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_data);
-        await _postgres.InitializeAsync();
-    }
+    public Task InitializeAsync() => _postgres.InitializeAsync();
 
     public async Task DisposeAsync()
     {
-        foreach (var p in _processes) await p.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
+        await _nodes.StopAllAsync();
         await _postgres.DisposeAsync();
-        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
     }
 
     private PortalProcess Start(string database, bool worker, Dictionary<string, string>? extra = null)
     {
         var settings = new Dictionary<string, string>
         {
-            ["Portal:DataDirectory"] = _data,
             ["Portal:Database:Provider"] = "Postgres",
             ["ConnectionStrings:Portal"] = database + ";Timeout=3;Command Timeout=5",
-            ["Portal:Bootstrap:AdminEmail"] = "admin@health.test",
-            ["Portal:Bootstrap:AdminPassword"] = "Admin-Passw0rd!-health",
-            ["Portal:Bootstrap:AdminApiToken"] = _token,
             ["Portal:NodeId"] = worker ? "worker-health" : "web-health",
         };
         foreach (var (k, v) in extra ?? []) settings[k] = v;
-        var process = PortalProcess.Start(settings, worker);
-        _processes.Add(process);
-        return process;
+        return _nodes.Start(settings, worker);
     }
 
     private static async Task<(HttpStatusCode Status, JsonElement Body)> ReadyAsync(HttpClient client)
@@ -77,7 +62,7 @@ public sealed class HealthTests : IAsyncLifetime
     {
         var database = await _postgres.CreateDatabaseAsync();
         var web = Start(database, worker: false, new() { ["Portal:RunWorkers"] = "false" });
-        await web.ApiAsync(_token);
+        await web.ApiAsync(_nodes.Token);
         var worker = Start(database, worker: true);
         await worker.WaitForOutputAsync("Workers started", TimeSpan.FromSeconds(60));
         using var webClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{web.Port}") };

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Amazon.S3.Model;
-using Microsoft.Data.Sqlite;
 using Portal.IntegrationTests.Delivery;
 using Portal.IntegrationTests.Notifications;
 using Portal.IntegrationTests.Runs;
@@ -14,23 +13,15 @@ using Portal.Tests.Shared;
 [Collection(CephCollection.Name)]
 public sealed class PrometheusTests(CephServer ceph) : IAsyncLifetime
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "portal-prom-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly PortalNodes _nodes = new("prom");
     private readonly string _prometheus = Path.Combine(Path.GetTempPath(), "portal-prometheus-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly string _token = "ptl_" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
-    private PortalProcess? _portal;
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_data);
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        if (_portal is not null) await _portal.DisposeAsync();
+        await _nodes.StopAllAsync();
         await ScriptRunner.RunAsync("prometheus-down.sh", [_prometheus]);
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
     }
 
     private static async Task<double?> QueryAsync(HttpClient prometheus, string promql)
@@ -57,21 +48,14 @@ public sealed class PrometheusTests(CephServer ceph) : IAsyncLifetime
     [Fact]
     public async Task After_a_dump_prometheus_counts_one_run_succeeded_and_the_bytes_the_receipt_names()
     {
-        _portal = PortalProcess.Start(new Dictionary<string, string>
-        {
-            ["Portal:DataDirectory"] = _data,
-            ["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(_data, "portal.db")}",
-            ["Portal:Bootstrap:AdminEmail"] = "admin@prometheus.test",
-            ["Portal:Bootstrap:AdminPassword"] = "Admin-Passw0rd!-prom",
-            ["Portal:Bootstrap:AdminApiToken"] = _token,
-        });
-        var api = await _portal.ApiAsync(_token);
-        var url = (await ScriptRunner.RunAsync("prometheus-up.sh", [_prometheus, FreePort.Next().ToString(CultureInfo.InvariantCulture), $"127.0.0.1:{_portal.Port}"])).Trim().Split('\n')[^1];
+        var portal = _nodes.Start();
+        var api = await portal.ApiAsync(_nodes.Token);
+        var url = (await ScriptRunner.RunAsync("prometheus-up.sh", [_prometheus, FreePort.Next().ToString(CultureInfo.InvariantCulture), $"127.0.0.1:{portal.Port}"])).Trim().Split('\n')[^1];
         using var prometheus = new HttpClient { BaseAddress = new Uri(url) };
         Assert.Equal(1, await WaitForAsync(prometheus, "up{job=\"portal\"}", 1, TimeSpan.FromSeconds(30)));
 
         var bucket = await ceph.CreateBucketAsync("prom");
-        var (_, connection, _) = await NotificationTests.ConnectionAsync(api, _data, ceph.Endpoint, bucket);
+        var (_, connection, _) = await NotificationTests.ConnectionAsync(api, _nodes.Data, ceph.Endpoint, bucket);
         var run = await NotificationTests.RunNowAsync(api, connection);
         var ended = await api.WaitForEndAsync(run);
         Assert.Equal("Succeeded", ended.GetProperty("status").GetString());
@@ -94,7 +78,7 @@ public sealed class PrometheusTests(CephServer ceph) : IAsyncLifetime
         Assert.DoesNotContain(bucket, series, StringComparison.Ordinal);
 
         // The run's log lines carry its ids as a scope, so one run's lines can be filtered.
-        var lines = _portal.Output.ToList();
+        var lines = portal.Output.ToList();
         Assert.True(lines.Any(l => l.Contains($"run {run} of connection {connection}", StringComparison.Ordinal)),
             string.Join("\n", lines.Select((l, n) => (l, n)).Where(x => x.l.Contains("of run", StringComparison.Ordinal)).SelectMany(x => lines.Skip(Math.Max(0, x.n - 3)).Take(4)).Take(24)));
 

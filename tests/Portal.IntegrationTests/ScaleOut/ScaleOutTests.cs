@@ -5,7 +5,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Amazon.S3.Model;
-using Microsoft.Data.Sqlite;
 using Portal.IntegrationTests.Delivery;
 using Portal.IntegrationTests.Runs;
 using Portal.Tests.Shared;
@@ -20,37 +19,28 @@ public sealed class ScaleOutTests(CephServer ceph, Xunit.Abstractions.ITestOutpu
     // Fast cluster timings for the tests: a dead node is counted dead 2 s + 3 s after its last check-in.
     private static readonly TimeSpan Checkin = TimeSpan.FromSeconds(2), Threshold = TimeSpan.FromSeconds(3);
 
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "portal-scale-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly string _token = "ptl_" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
-    private readonly List<PortalProcess> _processes = [];
+    private readonly PortalNodes _nodes = new("scale");
     private readonly PostgresServer _postgres = new();
     private string _database = "";
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(Path.Combine(_data, "sources"));
         await _postgres.InitializeAsync();
         _database = await _postgres.CreateDatabaseAsync();
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var p in _processes) await p.DisposeAsync();
+        await _nodes.StopAllAsync();
         await _postgres.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
     }
 
     private PortalProcess Start(string node, bool worker, Dictionary<string, string>? extra = null)
     {
         var settings = new Dictionary<string, string>
         {
-            ["Portal:DataDirectory"] = _data,
             ["Portal:Database:Provider"] = "Postgres",
             ["ConnectionStrings:Portal"] = _database,
-            ["Portal:Bootstrap:AdminEmail"] = "admin@scale.test",
-            ["Portal:Bootstrap:AdminPassword"] = "Admin-Passw0rd!-scale",
-            ["Portal:Bootstrap:AdminApiToken"] = _token,
             ["Portal:NodeId"] = node,
             ["Portal:Workers:ClusterCheckinInterval"] = Checkin.ToString(),
             ["Portal:Workers:ClusterCheckinMisfireThreshold"] = Threshold.ToString(),
@@ -58,12 +48,10 @@ public sealed class ScaleOutTests(CephServer ceph, Xunit.Abstractions.ITestOutpu
         };
         if (!worker) settings["Portal:RunWorkers"] = "false";
         foreach (var (k, v) in extra ?? []) settings[k] = v;
-        var process = PortalProcess.Start(settings, worker);
-        _processes.Add(process);
-        return process;
+        return _nodes.Start(settings, worker);
     }
 
-    private async Task<HttpClient> WebAsync() => await Start("web-1", worker: false).ApiAsync(_token);
+    private async Task<HttpClient> WebAsync() => await Start("web-1", worker: false).ApiAsync(_nodes.Token);
 
     private async Task<PortalProcess> WorkerAsync(string node, Dictionary<string, string>? extra = null)
     {
@@ -76,8 +64,8 @@ public sealed class ScaleOutTests(CephServer ceph, Xunit.Abstractions.ITestOutpu
     private async Task<(List<Guid> Connections, string Bucket)> ConnectionsAsync(HttpClient api, int count, string? schedule = null, int bigRows = 0)
     {
         var file = bigRows > 0 ? $"big-{Guid.NewGuid():N}.sqlite"[..20] + ".sqlite" : "chinook.sqlite";
-        if (bigRows > 0) BigTables.Create(Path.Combine(_data, "sources", file), bigRows);
-        else File.Copy(RepoPaths.ChinookDatabase, Path.Combine(_data, "sources", file), overwrite: true);
+        if (bigRows > 0) BigTables.Create(Path.Combine(_nodes.Data, "sources", file), bigRows);
+        else File.Copy(RepoPaths.ChinookDatabase, Path.Combine(_nodes.Data, "sources", file), overwrite: true);
         var customer = await (await api.PostAsJsonAsync("/api/v1/customers", new { name = "Scale " + Guid.NewGuid().ToString("N")[..6] })).Content.ReadFromJsonAsync<JsonElement>();
         var source = await (await api.PostAsJsonAsync("/api/v1/sources", new { customerId = customer.GetProperty("id").GetGuid(), name = "src", kind = "sqlite", connectionString = $"Data Source={file}" }))
             .Content.ReadFromJsonAsync<JsonElement>();
