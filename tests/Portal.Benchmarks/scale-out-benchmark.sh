@@ -30,7 +30,7 @@ json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 scenario() { # WORKERS
   local workers=$1 db="bench_w$1" web=$((port + 10)) base
-  psql "$ADMIN_DB" -qc "CREATE DATABASE $db" >/dev/null
+  psql "postgresql://portal@127.0.0.1:$((port + 3))/postgres" -qc "CREATE DATABASE $db" >/dev/null
   local conn="${ADMIN_DB/Database=postgres/Database=$db}"
   DB_URL="postgresql://portal@127.0.0.1:$((port + 3))/$db"
   export Portal__Database__Provider=Postgres ConnectionStrings__Portal="$conn" Portal__DataDirectory="$work/data" ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production

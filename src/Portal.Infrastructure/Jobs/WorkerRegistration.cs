@@ -25,6 +25,10 @@ public static class WorkerRegistration
             // A named node is known to the cluster by that name; unnamed, Quartz generates a unique id (several hosts in one
             // process, as in tests, must not share one: Quartz keeps one scheduler per name and id in a process).
             if (!string.IsNullOrWhiteSpace(builder.Configuration["Portal:NodeId"])) q.ConfigureScheduler(s => s.InstanceId = Runs.RunLifecycle.Node);
+            // An idle worker looks for due triggers this often: a run queued on a web node (another process) reaches it
+            // within this (Quartz's default left a run-now waiting almost 4 s on average; one query a second is cheap).
+            var idle = builder.Configuration.GetValue("Portal:Workers:IdleWaitTime", TimeSpan.FromSeconds(1));
+            q.ConfigureScheduler(s => s.IdleWaitTime = idle);
             q.UseDefaultThreadPool(tp => tp.MaxConcurrency = concurrency);
             q.UsePersistentStore(store =>
             {
