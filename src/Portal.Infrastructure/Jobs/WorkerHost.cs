@@ -44,8 +44,7 @@ public sealed class WorkerHost(ISchedulerFactory factory, WorkerLease lease, ISe
     }
 
     /// <summary>How long a stopping worker lets its runs finish before it hands them back (<c>Portal:Workers:ShutdownGrace</c>).</summary>
-    public static TimeSpan ShutdownGrace(IServiceProvider services) =>
-        services.GetRequiredService<IConfiguration>().GetValue("Portal:Workers:ShutdownGrace", TimeSpan.FromSeconds(25));
+    public static TimeSpan ShutdownGrace(IConfiguration configuration) => configuration.GetValue("Portal:Workers:ShutdownGrace", TimeSpan.FromSeconds(25));
 
     private static async Task<bool> DrainedAsync(Runs.RunningRuns running, TimeSpan within, CancellationToken ct)
     {
@@ -66,7 +65,7 @@ public sealed class WorkerHost(ISchedulerFactory factory, WorkerLease lease, ISe
             if (await _scheduler.GetStatus(cancellationToken) is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown) return;
             await _scheduler.Standby(cancellationToken);
             var running = services.GetRequiredService<Runs.RunningRuns>();
-            var grace = ShutdownGrace(services);
+            var grace = ShutdownGrace(services.GetRequiredService<IConfiguration>());
             if (!await DrainedAsync(running, grace, cancellationToken))
             {
                 var handed = running.HandBackAll();

@@ -63,7 +63,7 @@ public static class WorkerRegistration
         if (runWorkers)
         {
             // The host waits for the grace, then for the handed-back runs to be recorded.
-            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("Portal:Workers:ShutdownGrace", TimeSpan.FromSeconds(25)) + TimeSpan.FromSeconds(30));
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = WorkerHost.ShutdownGrace(builder.Configuration) + TimeSpan.FromSeconds(30));
             // Quartz starts only in the process that holds the store's worker lease (one per SQLite file).
             builder.Services.AddHostedService<WorkerHost>();
             builder.Services.AddSingleton<Runs.RunWatchdog>();

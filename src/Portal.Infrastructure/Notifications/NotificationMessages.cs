@@ -49,9 +49,10 @@ public static class NotificationMessages
     }
 
     /// <summary>One line saying what happened, with the object it concerns.</summary>
-    public static string Headline(string payload)
+    public static string Headline(string payload) => Headline(Parse(payload));
+
+    private static string Headline(JsonObject p)
     {
-        var p = JsonNode.Parse(payload)!.AsObject();
         var connection = p["connection"]?["name"]?.GetValue<string>() ?? "";
         var run = p["run"]?["id"]?.GetValue<long>();
         var details = p["details"] as JsonObject;
@@ -70,17 +71,19 @@ public static class NotificationMessages
     }
 
     /// <summary>The link a message points to: the run, else the connection, else the portal.</summary>
-    public static string? LinkOf(string payload)
-    {
-        var p = JsonNode.Parse(payload)!.AsObject();
-        return p["run"]?["url"]?.GetValue<string>() ?? p["connection"]?["url"]?.GetValue<string>();
-    }
+    public static string? LinkOf(string payload) => LinkOf(Parse(payload));
+
+    private static string? LinkOf(JsonObject p) => p["run"]?["url"]?.GetValue<string>() ?? p["connection"]?["url"]?.GetValue<string>();
+
+    // Each message reads its body once.
+    private static JsonObject Parse(string payload) => JsonNode.Parse(payload)!.AsObject();
 
     /// <summary>A Slack or Teams incoming-webhook body: <c>{"text": …}</c> with a link.</summary>
     public static string SlackBody(string payload)
     {
-        var text = Escape(Headline(payload));
-        if (LinkOf(payload) is { } link) text += $" <{link}|Open in Portal>";
+        var p = Parse(payload);
+        var text = Escape(Headline(p));
+        if (LinkOf(p) is { } link) text += $" <{link}|Open in Portal>";
         return new JsonObject { ["text"] = text }.ToJsonString();
     }
 
@@ -93,9 +96,9 @@ public static class NotificationMessages
 
     public static string EmailText(string payload)
     {
-        var p = JsonNode.Parse(payload)!.AsObject();
-        var text = new StringBuilder().AppendLine(Headline(payload)).AppendLine();
-        if (LinkOf(payload) is { } link) text.AppendLine(CultureInfo.InvariantCulture, $"Open it in the portal: {link}").AppendLine();
+        var p = Parse(payload);
+        var text = new StringBuilder().AppendLine(Headline(p)).AppendLine();
+        if (LinkOf(p) is { } link) text.AppendLine(CultureInfo.InvariantCulture, $"Open it in the portal: {link}").AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Event: {p["event"]} ({p["id"]})");
         text.AppendLine(CultureInfo.InvariantCulture, $"At: {p["occurredAt"]}");
         if (p["customer"]?["name"] is { } customer) text.AppendLine(CultureInfo.InvariantCulture, $"Customer: {customer}");
@@ -104,10 +107,10 @@ public static class NotificationMessages
 
     public static string EmailHtml(string payload)
     {
-        var p = JsonNode.Parse(payload)!.AsObject();
+        var p = Parse(payload);
         var html = new StringBuilder("<!doctype html><html><body style=\"font-family:sans-serif\">");
-        html.Append(CultureInfo.InvariantCulture, $"<p>{WebUtility.HtmlEncode(Headline(payload))}</p>");
-        if (LinkOf(payload) is { } link) html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{WebUtility.HtmlEncode(link)}\">Open it in the portal</a></p>");
+        html.Append(CultureInfo.InvariantCulture, $"<p>{WebUtility.HtmlEncode(Headline(p))}</p>");
+        if (LinkOf(p) is { } link) html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{WebUtility.HtmlEncode(link)}\">Open it in the portal</a></p>");
         html.Append(CultureInfo.InvariantCulture, $"<p style=\"color:#666;font-size:12px\">Event {WebUtility.HtmlEncode(p["event"]?.ToString())} · {WebUtility.HtmlEncode(p["id"]?.ToString())} · {WebUtility.HtmlEncode(p["occurredAt"]?.ToString())}</p>");
         return html.Append("</body></html>").ToString();
     }

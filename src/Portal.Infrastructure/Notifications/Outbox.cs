@@ -1,6 +1,5 @@
 namespace Portal.Infrastructure.Notifications;
 
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Portal.Core.Connections;
 using Portal.Core.Notifications;
@@ -69,6 +68,4 @@ public static class Outbox
     }
 
     internal static JsonObject? Parse(string? data) => data is null ? null : JsonNode.Parse(data) as JsonObject;
-
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }
