@@ -42,6 +42,8 @@ public static class DependencyInjection
         services.AddScoped<CustomerService>();
         services.AddScoped<KeyPreviewService>();
         services.AddScoped<ConnectionService>();
+        services.AddScoped<Runs.RunQueries>();
+        services.AddScoped<Audit.AuditQueries>();
         services.AddScoped<ConnectionWriter>();
         services.AddScoped<Sources.SourceService>();
         services.AddSingleton<Setup.SetupGuide>();

@@ -28,8 +28,8 @@ public class RunsPagingBenchmarks : IDisposable
     public const int Runs = 100_000;
     private static readonly string DbPath = Path.Combine(Path.GetTempPath(), $"portal-runs-bench-{Runs}.db");
 
-    private RunActions _staff = default!;
-    private RunActions _customer = default!;
+    private RunQueries _staff = default!;
+    private RunQueries _customer = default!;
     private Guid _customerId;
     private SqliteConnection _raw = default!;
 
@@ -38,8 +38,8 @@ public class RunsPagingBenchmarks : IDisposable
     {
         if (!File.Exists(DbPath)) Seed();
         using (var db = new Factory(null).CreateDbContext()) _customerId = db.Customers.OrderBy(c => c.Name).First().Id;
-        _staff = new RunActions(new Factory(null), null!, null!, null!);
-        _customer = new RunActions(new Factory(_customerId), null!, null!, null!);
+        _staff = new RunQueries(new Factory(null));
+        _customer = new RunQueries(new Factory(_customerId));
         _raw = new SqliteConnection($"Data Source={DbPath}");
         _raw.Open();
     }
@@ -162,7 +162,7 @@ public class RunsPagingBenchmarks : IDisposable
     public static async Task<int> PrintSqlAsync()
     {
         if (!File.Exists(DbPath)) Seed();
-        var actions = new RunActions(new Factory(null, log: true), null!, null!, null!);
+        var actions = new RunQueries(new Factory(null, log: true));
         for (var i = 0; i < 3; i++) await actions.ListAsync(new RunQuery(NeedsAttention: true), default);
         return 0;
     }

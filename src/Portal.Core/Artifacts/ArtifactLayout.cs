@@ -33,10 +33,10 @@ public static class ArtifactLayout
         return slug.ToString();
     }
 
-    /// <summary>The folder of one command within a run: <c>47532_dbt_run/</c>.</summary>
     /// <summary>A command as a run lists it (its progress, its log): the folder name without the slash.</summary>
     public static string CommandName(long commandId, string command) => CommandFolder(commandId, command).TrimEnd('/');
 
+    /// <summary>The folder of one command within a run: <c>47532_dbt_run/</c>.</summary>
     public static string CommandFolder(long commandId, string command) =>
         string.Create(CultureInfo.InvariantCulture, $"{commandId}_{CommandSlug(command)}/");
 

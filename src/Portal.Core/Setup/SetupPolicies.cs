@@ -65,7 +65,7 @@ public static class SetupPolicies
         var prefix = PathPrefix.Normalise(c.Prefix);
         var rules = new JsonArray(new JsonObject
         {
-            ["ID"] = "portal-abort-incomplete-uploads",
+            ["ID"] = RuleId(c, "abort-incomplete-uploads"),
             ["Status"] = "Enabled",
             ["Filter"] = new JsonObject { ["Prefix"] = prefix },
             ["AbortIncompleteMultipartUpload"] = new JsonObject { ["DaysAfterInitiation"] = 1 },
@@ -75,13 +75,40 @@ public static class SetupPolicies
             // receipt.json is rewritten by every dump, so it never ages out while dumps run.
             rules.Add(new JsonObject
             {
-                ["ID"] = $"portal-expire-dumps-after-{expireDays}-days",
+                ["ID"] = RuleId(c, $"expire-dumps-after-{expireDays}-days"),
                 ["Status"] = "Enabled",
                 ["Filter"] = new JsonObject { ["Prefix"] = prefix },
                 ["Expiration"] = new JsonObject { ["Days"] = expireDays },
             });
         }
         return new JsonObject { ["Rules"] = rules };
+    }
+
+    /// <summary>
+    /// A rule id of this connection's own (<c>portal-1a2b3c4d-…</c>): merging by id replaces this connection's rules and
+    /// no other's, even when several connections share a bucket.
+    /// </summary>
+    public static string RuleId(Connection c, string what) => $"portal-{c.Id.ToString("N")[..8]}-{what}";
+
+    /// <summary>
+    /// A shell snippet that keeps the bucket's other lifecycle rules: get the rules (none is fine; any other error stops
+    /// it), drop those with this configuration's ids, add this configuration's rules, put the result. Needs the AWS CLI and jq.
+    /// </summary>
+    public static string MergeLifecycleCli(string bucket, JsonObject lifecycle)
+    {
+        var rules = lifecycle["Rules"]!.ToJsonString().Replace("'", "'\\''", StringComparison.Ordinal);
+        return $$"""
+            (
+              set -euo pipefail
+              if ! existing=$(aws s3api get-bucket-lifecycle-configuration --bucket {{bucket}} --query Rules --output json 2>lifecycle-get.err); then
+                grep -q NoSuchLifecycleConfiguration lifecycle-get.err || { cat lifecycle-get.err >&2; exit 1; }
+                existing='[]'
+              fi
+              echo "$existing" | jq --argjson portal '{{rules}}' \
+                '{Rules: ([.[] | select(.ID as $id | ($portal | map(.ID) | index($id)) == null)] + $portal)}' > lifecycle.json
+              aws s3api put-bucket-lifecycle-configuration --bucket {{bucket}} --lifecycle-configuration file://lifecycle.json
+            )
+            """;
     }
 
     private static JsonObject Statement(string sid, IEnumerable<string> actions, string resource, JsonObject? condition = null)

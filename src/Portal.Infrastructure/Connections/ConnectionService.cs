@@ -18,7 +18,6 @@ public sealed class ConnectionService(IDbContextFactory<PortalDbContext> context
         return await db.Connections.AsNoTracking().WithChildren().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
     }
 
-    /// <summary>Connections with their streams, optionally of one customer, by customer and name.</summary>
     /// <summary>The names of every connection the caller may see, deleted (archived) ones included: runs keep naming them.</summary>
     public async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(CancellationToken cancellationToken)
     {
@@ -26,12 +25,50 @@ public sealed class ConnectionService(IDbContextFactory<PortalDbContext> context
         return await db.Connections.IgnoreQueryFilters([PortalDbContext.LiveFilter]).AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
     }
 
+    /// <summary>Connections with their streams, optionally of one customer, by name.</summary>
     public async Task<IReadOnlyList<Connection>> ListAsync(Guid? customerId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var query = db.Connections.AsNoTracking().WithChildren();
         if (customerId is not null) query = query.Where(c => c.CustomerId == customerId);
         return await query.OrderBy(c => c.Name).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Every connection the caller may see with its customer's name, by customer and name: the lists of connections and buckets.</summary>
+    public async Task<IReadOnlyList<ConnectionSummary>> SummariesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await (from c in db.Connections
+                      join cu in db.Customers on c.CustomerId equals cu.Id
+                      orderby cu.Name, c.Name
+                      select new ConnectionSummary(c.Id, c.Name, cu.Name, c.Kind, c.Bucket, c.Prefix, c.AuthMethod, c.Schedule, c.Enabled))
+            .ToListAsync(cancellationToken);
+    }
+
+    public const string TemplateProposed = "TemplateProposed";
+
+    /// <summary>
+    /// A Customer's proposal of a key template, with a note, recorded in the audit log for Customer Success to apply:
+    /// nothing about the connection changes. A template with errors, or a note over 2,000 characters, is refused.
+    /// </summary>
+    public async Task ProposeTemplateAsync(Guid id, string? template, string? note, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var connection = await db.Connections.AsNoTracking().Include(c => c.Streams).FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
+            ?? throw new KeyNotFoundException($"No connection {id}.");
+        var errors = new FieldErrors()
+            .Require(!string.IsNullOrWhiteSpace(template), "template", "Write the template to propose.")
+            .Require(note is null || note.Length <= 2_000, "note", "A note has at most 2,000 characters.");
+        if (errors.IsValid)
+        {
+            foreach (var error in ConnectionValidator.LintTemplate(template, connection.Kind, connection.Prefix, connection.Format, connection.Compression,
+                         ConnectionPreviewStreams.Of(connection).Select(s => new StreamShape(s.Name, s.Cursor is not null)).ToList()).Where(f => f.Severity == DiagnosticSeverity.Error))
+                errors.Add("template", error.Message);
+        }
+        errors.ThrowIfInvalid();
+        Audit.AuditLog.Record(db, TemplateProposed, nameof(Connection), id.ToString(), connection.CustomerId,
+            System.Text.Json.JsonSerializer.Serialize(new TemplateProposal(template!, string.IsNullOrWhiteSpace(note) ? null : note.Trim())));
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>
@@ -56,5 +93,24 @@ public sealed class ConnectionService(IDbContextFactory<PortalDbContext> context
         connection.Template = text;
         connection.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
+    }
+}
+
+/// <summary>A connection as the lists show it.</summary>
+public sealed record ConnectionSummary(Guid Id, string Name, string Customer, DeliveryKind Kind, string Bucket, string Prefix, AuthMethod Auth, string? Schedule, bool Enabled);
+
+/// <summary>A key template a Customer proposed, as the audit log holds it.</summary>
+public sealed record TemplateProposal(string Template, string? Note)
+{
+    public static TemplateProposal? Parse(string details)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<TemplateProposal>(details);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 }

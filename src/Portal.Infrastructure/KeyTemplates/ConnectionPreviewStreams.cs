@@ -1,6 +1,5 @@
 namespace Portal.Infrastructure.KeyTemplates;
 
-using System.Globalization;
 using Portal.Core.Connections;
 using Portal.Core.KeyTemplates;
 
@@ -18,9 +17,6 @@ public static class ConnectionPreviewStreams
     public static DateTimeOffset? CursorOf(ConnectionStream stream)
     {
         if (string.IsNullOrEmpty(stream.CursorColumn)) return null;
-        var value = stream.CursorValue ?? stream.CursorStart;
-        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
-            ? parsed.ToUniversalTime()
-            : DateTimeOffset.UnixEpoch;
+        return KeyPreviewService.CursorOf(stream.CursorValue ?? stream.CursorStart);
     }
 }

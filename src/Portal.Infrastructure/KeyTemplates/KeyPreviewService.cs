@@ -1,5 +1,6 @@
 namespace Portal.Infrastructure.KeyTemplates;
 
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Connections;
 using Portal.Core.Formats;
@@ -64,6 +65,47 @@ public sealed class KeyPreviewService(IDbContextFactory<PortalDbContext> context
         return new ConnectionPreview(runs, result);
     }
 
+    /// <summary>
+    /// The keys of a connection being edited, saved or not: a run now and the next scheduled runs, every named stream,
+    /// <paramref name="parts"/> parts each, with the template's findings. Pure: nothing is read or saved, so it runs on
+    /// every keystroke.
+    /// </summary>
+    public DraftPreview PreviewDraft(KeyDraft draft, int scheduledRuns = 3, int parts = 2)
+    {
+        var now = Truncate(clock.GetUtcNow());
+        var template = string.IsNullOrWhiteSpace(draft.Template) ? DefaultTemplates.For(draft.Kind) : draft.Template;
+        IReadOnlyList<DateTimeOffset> scheduled = [];
+        string? scheduleError = null;
+        if (!string.IsNullOrWhiteSpace(draft.Schedule))
+        {
+            if (CronSchedule.TryParse(draft.Schedule, out var schedule, out var error)) scheduled = schedule!.Next(now, scheduledRuns);
+            else scheduleError = error;
+        }
+        var connectionId = draft.ConnectionId.ToString();
+        var runs = new[] { now }.Concat(scheduled).Select((t, i) => new PreviewRun(t, KeyPreview.StreamRunId(connectionId, "run-" + i))).ToList();
+        var streams = draft.Streams.Where(s => !string.IsNullOrWhiteSpace(s.Name)).Take(MaxStreams)
+            .Select(s => new PreviewStream(s.Id ?? KeyPreview.StreamRunId(connectionId, s.Name.Trim()), s.Name.Trim(), s.HasCursor ? CursorOf(s.Mark) : null))
+            .ToList();
+        // A format and compression that do not go together still preview, with the format's own extension; the field says why.
+        var extension = FileFormats.Check(draft.Format, draft.Compression).IsValid
+            ? FileFormats.Extension(draft.Format, draft.Compression)
+            : FileFormats.Extension(FileFormats.All.Contains(draft.Format) ? draft.Format : FileFormats.Csv, FileFormats.NoCompression);
+        var result = KeyPreview.Build(template, draft.Prefix, extension, connectionId, streams, runs, parts);
+        // The rule saving applies on top of the linter's: each dump gets its own folder.
+        if (draft.Kind == DeliveryKind.Dump && !KeyTemplate.Parse(template).Uses.Contains(MacroKind.DumpTime))
+            result = result with
+            {
+                Keys = [],
+                Errors = [.. result.Errors, KeyDiagnostic.Error("dump_without_dump_time",
+                    "A dump's template needs {dump_time}: it names the folder of each dump, so one dump never overwrites another.", 0, template.Length)],
+            };
+        return new DraftPreview(template, runs, scheduled, scheduleError, result);
+    }
+
+    /// <summary>A mark as the cursor macros see it: a date and time, else the beginning of time (a first run, or a number).</summary>
+    public static DateTimeOffset CursorOf(string? mark) =>
+        DateTimeOffset.TryParse(mark, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed.ToUniversalTime() : DateTimeOffset.UnixEpoch;
+
     private async Task<Connection?> FindConnectionAsync(string? id, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var connectionId)) return null;
@@ -99,3 +141,19 @@ public sealed class KeyPreviewService(IDbContextFactory<PortalDbContext> context
 
 /// <summary>A connection's previewed runs and keys.</summary>
 public sealed record ConnectionPreview(IReadOnlyList<PreviewRun> Runs, PreviewResult Result);
+
+/// <summary>What shapes a connection's keys, as the editor holds it (saved or not).</summary>
+public sealed record KeyDraft(Guid ConnectionId, DeliveryKind Kind, string? Prefix, string? Template, string Format, string Compression, string? Schedule,
+    IReadOnlyList<DraftStream> Streams)
+{
+    /// <summary>A saved connection as a draft, optionally with another template (a Customer's sandbox).</summary>
+    public static KeyDraft Of(Connection c, string? template) => new(c.Id, c.Kind, c.Prefix, template, c.Format, c.Compression, c.Schedule,
+        c.Streams.OrderBy(s => s.Position).ThenBy(s => s.Name)
+            .Select(s => new DraftStream(s.Id.ToString(), s.Name, !string.IsNullOrEmpty(s.CursorColumn), s.CursorValue ?? s.CursorStart)).ToList());
+}
+
+/// <summary>A stream of a draft: its saved id (null when new), name, whether it has a cursor column, and the mark its next run starts from.</summary>
+public sealed record DraftStream(string? Id, string Name, bool HasCursor, string? Mark);
+
+/// <summary>A draft's keys: the template in effect, the previewed runs (a run now, then the scheduled ones), and the schedule's problem if any.</summary>
+public sealed record DraftPreview(string Template, IReadOnlyList<PreviewRun> Runs, IReadOnlyList<DateTimeOffset> Scheduled, string? ScheduleError, PreviewResult Result);

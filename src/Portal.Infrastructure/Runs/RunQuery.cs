@@ -12,5 +12,5 @@ public sealed record RunQuery(
     public IReadOnlyList<RunStatus>? Statuses { get; init; }
 
     /// <summary>The largest page that can be asked for: every page's first row must be countable.</summary>
-    public static int MaxPage(int pageSize) => int.MaxValue / Math.Clamp(pageSize, 1, RunActions.MaxPageSize);
+    public static int MaxPage(int pageSize) => int.MaxValue / Math.Clamp(pageSize, 1, RunQueries.MaxPageSize);
 }

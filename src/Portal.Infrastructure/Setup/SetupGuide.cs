@@ -43,11 +43,16 @@ public sealed class SetupGuide(IOptions<AwsOptions> aws)
                 $"aws iam create-user --user-name {name} && aws iam attach-user-policy --user-name {name} --policy-arn arn:{AwsRegions.PartitionOf(c.Region)}:iam::<your-account-id>:policy/{name} && aws iam create-access-key --user-name {name}"));
         }
         steps.Add(new("Add the lifecycle rule",
-            c.Kind == DeliveryKind.Dump
-                ? "Recommended: abort incomplete multipart uploads after 1 day, and expire dump folders after 7 days (the portal does not delete old dumps)."
-                : "Recommended: abort incomplete multipart uploads after 1 day.",
+            (c.Kind == DeliveryKind.Dump
+                ? "Recommended: abort incomplete multipart uploads after 1 day, and expire dump folders after 7 days (the portal does not delete old dumps). "
+                : "Recommended: abort incomplete multipart uploads after 1 day. ")
+            + "Careful: put-bucket-lifecycle-configuration replaces every lifecycle rule the bucket already has. If the bucket has rules of its own, "
+            + "use the second command: it reads the rules, replaces only this connection's (by rule id) and keeps the rest.",
             lifecycle,
-            $"aws s3api put-bucket-lifecycle-configuration --bucket {c.Bucket} --lifecycle-configuration '{lifecycle.ToJsonString()}'"));
+            $"aws s3api put-bucket-lifecycle-configuration --bucket {c.Bucket} --lifecycle-configuration '{lifecycle.ToJsonString()}'")
+        {
+            MergeCli = SetupPolicies.MergeLifecycleCli(c.Bucket, lifecycle),
+        });
         steps.Add(new("Test the connection",
             c.AuthMethod == AuthMethod.AssumeRole
                 ? "Give the role's ARN to your portal contact (or enter it in the connection), then run the connection test."
@@ -72,4 +77,8 @@ public sealed record SetupDocument(
     IReadOnlyList<string> Actions, string ExternalId, IReadOnlyList<SetupStep> Steps);
 
 /// <summary>One step: what to do, the JSON to paste (if any) and the same as an AWS CLI line.</summary>
-public sealed record SetupStep(string Title, string Text, JsonObject? Json, string? Cli);
+public sealed record SetupStep(string Title, string Text, JsonObject? Json, string? Cli)
+{
+    /// <summary>A variant of <see cref="Cli"/> that keeps what is already there (the lifecycle rules: get, merge by id, put).</summary>
+    public string? MergeCli { get; init; }
+}

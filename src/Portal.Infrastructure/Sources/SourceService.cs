@@ -1,6 +1,7 @@
 namespace Portal.Infrastructure.Sources;
 
 using Microsoft.EntityFrameworkCore;
+using Portal.Core.Formats;
 using Portal.Core.Secrets;
 using Portal.Core.Sources;
 using Portal.Core.Validation;
@@ -58,6 +59,34 @@ public sealed class SourceService(IDbContextFactory<PortalDbContext> contexts, I
         return await reader.ListTablesAsync(ct);
     }
 
+    /// <summary>
+    /// The tables (and views) of a source with their columns, read from its schema; null when the source is not
+    /// visible. A source with more than <paramref name="maxTables"/> tables answers with the first ones by name.
+    /// </summary>
+    public async Task<IReadOnlyList<SourceTable>?> SchemaAsync(Guid sourceId, CancellationToken ct, int maxTables = MaxSchemaTables)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var source = await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sourceId, ct);
+        if (source is null) return null;
+        await using var reader = readers.Open(source);
+        var tables = new List<SourceTable>();
+        foreach (var table in (await reader.ListTablesAsync(ct)).Take(maxTables))
+        {
+            var columns = await reader.ColumnsAsync(table, ct);
+            tables.Add(new SourceTable(table, columns.Select(c => new SourceTableColumn(c.Name, c.Kind, c.SourceType, IsOrderable(c))).ToList()));
+        }
+        return tables;
+    }
+
+    public const int MaxSchemaTables = 2_000;
+
+    /// <summary>
+    /// Whether a column can be a stream's cursor: its kind has an order. A SQLite column without a declared type
+    /// counts as orderable here; its values decide when the connection is saved.
+    /// </summary>
+    public static bool IsOrderable(SourceColumn column) =>
+        column.SourceType.Length == 0 || CursorMarks.UnorderableProblem(column.Name, column.Kind, column.SourceType) is null;
+
     public async Task<IReadOnlyList<Source>> ListAsync(Guid? customerId, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -66,3 +95,9 @@ public sealed class SourceService(IDbContextFactory<PortalDbContext> contexts, I
         return await query.OrderBy(s => s.Name).ToListAsync(ct);
     }
 }
+
+/// <summary>A table of a source and its columns, for the editor's pickers.</summary>
+public sealed record SourceTable(string Name, IReadOnlyList<SourceTableColumn> Columns);
+
+/// <summary>A column: its name, kind, declared type, and whether it can be a cursor.</summary>
+public sealed record SourceTableColumn(string Name, ColumnKind Kind, string Declared, bool Orderable);

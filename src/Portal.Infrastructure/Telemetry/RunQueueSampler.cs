@@ -1,12 +1,9 @@
 namespace Portal.Infrastructure.Telemetry;
 
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Portal.Core.Runs;
 using Portal.Infrastructure.Actors;
-using Portal.Infrastructure.Persistence;
 
 /// <summary>
 /// Samples the run queue (queued, running, the oldest queued run's age) every 15 s for the queue gauges, so a scrape
@@ -44,12 +41,6 @@ public sealed class RunQueueSampler(IServiceProvider services, TimeProvider cloc
     public async Task<RunQueueSample> SampleAsync(CancellationToken ct)
     {
         await using var scope = services.CreateSystemScope();
-        var contexts = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var queued = await db.Runs.CountAsync(r => r.Status == RunStatus.Queued, ct);
-        var running = await db.Runs.CountAsync(r => r.Status == RunStatus.Running, ct);
-        var oldest = queued == 0 ? null : await db.Runs.Where(r => r.Status == RunStatus.Queued).OrderBy(r => r.Id).Select(r => (DateTimeOffset?)r.QueuedAt).FirstOrDefaultAsync(ct);
-        var age = oldest is { } at ? clock.GetUtcNow() - at : TimeSpan.Zero;
-        return new RunQueueSample(queued, running, age < TimeSpan.Zero ? TimeSpan.Zero : age);
+        return await scope.ServiceProvider.GetRequiredService<Runs.OverviewQueries>().QueueAsync(ct);
     }
 }

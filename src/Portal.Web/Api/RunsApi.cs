@@ -1,9 +1,7 @@
 namespace Portal.Web.Api;
 
-using Microsoft.EntityFrameworkCore;
 using Portal.Core.Runs;
 using Portal.Infrastructure.Connections;
-using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Runs;
 using Portal.Web.Auth;
 
@@ -18,7 +16,7 @@ internal static class RunsApi
                 : TypedResults.NotFound()).WithTags("Runs").RequireAuthorization(Policies.Staff);
 
         api.MapGet("/runs", async (string? status, Guid? connectionId, Guid? customerId, string? kind, string? trigger, DateTimeOffset? from, DateTimeOffset? to,
-            string? q, bool? needsAttention, int? page, int? pageSize, RunActions runs, CancellationToken ct) =>
+            string? q, bool? needsAttention, int? page, int? pageSize, RunQueries runs, CancellationToken ct) =>
         {
             var (items, total) = await runs.ListAsync(Query(status, connectionId, customerId, kind, trigger, from, to, q, needsAttention, page, pageSize), ct);
             return TypedResults.Ok(new ListResponse<RunDto>(items.Select(RunDto.From).ToList(), total));
@@ -27,7 +25,7 @@ internal static class RunsApi
         api.MapPost("/runs/rerun-failed", async (string? status, Guid? connectionId, Guid? customerId, string? kind, string? trigger, DateTimeOffset? from, DateTimeOffset? to,
             string? q, RunActions runs, CancellationToken ct) =>
         {
-            var started = await runs.RerunFailedAsync(Query(status, connectionId, customerId, kind, trigger, from, to, q, true, 1, RunActions.MaxPageSize), ct);
+            var started = await runs.RerunFailedAsync(Query(status, connectionId, customerId, kind, trigger, from, to, q, true, 1, RunQueries.MaxPageSize), ct);
             return TypedResults.Accepted((string?)null, new RerunFailedDto(started.Count, started));
         }).WithTags("Runs").RequireAuthorization(Policies.Operate);
 
@@ -50,19 +48,12 @@ internal static class RunsApi
         api.MapPost("/connections/{id:guid}/resume", async Task<IResult> (Guid id, ConnectionWriter writer, CancellationToken ct) =>
             await writer.SetEnabledAsync(id, true, ct) ? TypedResults.NoContent() : TypedResults.NotFound()).WithTags("Runs").RequireAuthorization(Policies.Operate);
 
-        api.MapGet("/runs/{id:long}/events", async Task<IResult> (long id, IDbContextFactory<PortalDbContext> contexts, CancellationToken ct) =>
-        {
-            await using var db = await contexts.CreateDbContextAsync(ct);
-            // The run goes through the tenant filter; its events have none of their own.
-            if (!await db.Runs.AnyAsync(r => r.Id == id, ct)) return TypedResults.NotFound();
-            var events = await db.RunEvents.AsNoTracking().Where(e => e.RunId == id).OrderBy(e => e.Id)
-                .Select(e => new RunEventDto(e.At, e.Kind, e.Stream, e.Message)).ToListAsync(ct);
-            // A Customer sees the step and the cause, not the portal's hosts, ports and paths.
-            if (!db.SeesAllCustomers) events = events.Select(e => e with { Message = RunFailure.ForCustomer(e.Message) ?? "" }).ToList();
-            return TypedResults.Ok(new ListResponse<RunEventDto>(events, events.Count));
-        }).WithTags("Runs");
+        api.MapGet("/runs/{id:long}/events", async Task<IResult> (long id, RunQueries runs, CancellationToken ct) =>
+            await runs.EventsAsync(id, ct) is { } events
+                ? TypedResults.Ok(new ListResponse<RunEventDto>(events.Select(e => new RunEventDto(e.At, e.Kind, e.Stream, e.Message)).ToList(), events.Count))
+                : TypedResults.NotFound()).WithTags("Runs");
 
-        api.MapGet("/runs/{id:long}", async Task<IResult> (long id, RunActions runs, CancellationToken ct) =>
+        api.MapGet("/runs/{id:long}", async Task<IResult> (long id, RunQueries runs, CancellationToken ct) =>
             await runs.DetailAsync(id, ct) is { } detail
                 ? TypedResults.Ok(RunDto.From(detail.Run) with { Reruns = detail.Reruns, Attempts = detail.Attempts.Select(a => a.Id).ToList() })
                 : TypedResults.NotFound()).WithTags("Runs");
@@ -81,8 +72,8 @@ internal static class RunsApi
         var t = Parse<RunTrigger>(trigger, "trigger", errors);
         var size = pageSize ?? 50;
         errors.Require(page is null or >= 1, "page", "Pages start at 1.");
-        errors.Require(pageSize is null or (>= 1 and <= RunActions.MaxPageSize), "pageSize", $"A page holds 1 to {RunActions.MaxPageSize} runs.");
-        errors.Require(page is null or < 1 || page <= RunQuery.MaxPage(size), "page", $"With {Math.Clamp(size, 1, RunActions.MaxPageSize)} runs a page, pages go up to {RunQuery.MaxPage(size):N0}.");
+        errors.Require(pageSize is null or (>= 1 and <= RunQueries.MaxPageSize), "pageSize", $"A page holds 1 to {RunQueries.MaxPageSize} runs.");
+        errors.Require(page is null or < 1 || page <= RunQuery.MaxPage(size), "page", $"With {Math.Clamp(size, 1, RunQueries.MaxPageSize)} runs a page, pages go up to {RunQuery.MaxPage(size):N0}.");
         errors.Require(from is null || to is null || from <= to, "from", "'from' must not be after 'to'.").ThrowIfInvalid();
         return new RunQuery(null, connectionId, customerId, k, t, from, to, q, needsAttention ?? false, page ?? 1, size) { Statuses = statuses };
     }

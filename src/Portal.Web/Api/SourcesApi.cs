@@ -17,12 +17,15 @@ internal static class SourcesApi
             return TypedResults.Ok(new ListResponse<SourceDto>(list.Select(ToDto).ToList(), list.Count));
         });
 
-        // The tables a connection's streams can choose from; those who set up connections may read them.
+        // The tables a connection's streams can choose from, with their columns (name, kind, whether it can be a cursor);
+        // those who set up connections may read them.
         api.MapGet("/sources/{id:guid}/tables", async Task<IResult> (Guid id, SourceService sources, CancellationToken ct) =>
         {
             try
             {
-                return await sources.TablesAsync(id, ct) is { } tables ? TypedResults.Ok(new ListResponse<string>(tables, tables.Count)) : TypedResults.NotFound();
+                return await sources.SchemaAsync(id, ct) is { } tables
+                    ? TypedResults.Ok(new ListResponse<SourceTableDto>(tables.Select(SourceTableDto.From).ToList(), tables.Count))
+                    : TypedResults.NotFound();
             }
             catch (Exception e) when (e is InvalidOperationException or IOException or System.Data.Common.DbException)
             {
@@ -42,3 +45,12 @@ internal static class SourcesApi
     private static SourceDto ToDto(Source s) =>
         new(s.Id, s.CustomerId, s.Name, s.Kind == SourceKind.Postgres ? "postgres" : "sqlite", SecretMask.Dots); // never any part of a connection string (hints saved before held a password's tail)
 }
+
+/// <summary>A source table for the editor's pickers: <c>{ name, columns: [{ name, kind, type, orderable }] }</c>.</summary>
+public sealed record SourceTableDto(string Name, IReadOnlyList<SourceColumnDto> Columns)
+{
+    public static SourceTableDto From(SourceTable t) =>
+        new(t.Name, t.Columns.Select(c => new SourceColumnDto(c.Name, c.Kind.ToString().ToLowerInvariant(), c.Declared, c.Orderable)).ToList());
+}
+
+public sealed record SourceColumnDto(string Name, string Kind, string Type, bool Orderable);

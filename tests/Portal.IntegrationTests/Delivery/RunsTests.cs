@@ -90,7 +90,14 @@ public sealed class RunsTests(CephServer ceph) : IDisposable
 
         var tables = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/sources/{source.GetProperty("id").GetGuid()}/tables");
 
-        Assert.Equal(ChinookExpectations.Tables(), tables.GetProperty("items").EnumerateArray().Select(t => t.GetString()!).Where(t => ChinookExpectations.Tables().Contains(t)));
+        var items = tables.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(ChinookExpectations.Tables(), items.Select(t => t.GetProperty("name").GetString()!).Where(t => ChinookExpectations.Tables().Contains(t)));
+        // Columns come with their kinds, and only orderable ones can be a cursor.
+        var invoice = items.Single(t => t.GetProperty("name").GetString() == "Invoice").GetProperty("columns").EnumerateArray().ToList();
+        var date = invoice.Single(c => c.GetProperty("name").GetString() == "InvoiceDate");
+        Assert.Equal("timestamp", date.GetProperty("kind").GetString());
+        Assert.True(date.GetProperty("orderable").GetBoolean());
+        Assert.Equal("integer", invoice.Single(c => c.GetProperty("name").GetString() == "InvoiceId").GetProperty("kind").GetString());
         foreach (var outside in new[] { "Data Source=/etc/passwd", "Data Source=../portal.db", "Data Source=missing.sqlite" })
         {
             var refused = await Admin.PostAsJsonAsync("/api/v1/sources", new { customerId = customer.Id, name = "x" + Guid.NewGuid().ToString("N")[..6], kind = "sqlite", connectionString = outside });

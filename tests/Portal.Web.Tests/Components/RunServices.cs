@@ -26,6 +26,9 @@ internal static class RunServices
         services.AddQuartz();
         services.AddSingleton<ConnectionScheduler>();
         services.AddSingleton<RunActions>();
+        services.AddSingleton<RunQueries>();
+        services.AddSingleton(Options.Create(new DatabaseOptions()));
+        services.AddSingleton<OverviewQueries>();
         // The run lifecycle behind cancels and reruns; its reconciler never reaches S3 in these tests.
         services.AddLogging();
         services.AddSingleton<RunningRuns>();

@@ -12,7 +12,7 @@ public sealed class BucketsPageTests : MudComponentTest
 {
     private readonly TestDatabase _db = new();
 
-    public BucketsPageTests() => Services.AddSingleton<IDbContextFactory<PortalDbContext>>(_db);
+    public BucketsPageTests() => Services.AddRunServices(_db);
 
     protected override void OnDisposed() => _db.Dispose();
 

@@ -2,6 +2,7 @@ namespace Portal.Web.Components.Pages.Connections;
 
 using Portal.Core.Connections;
 using Portal.Infrastructure.Connections;
+using Portal.Infrastructure.KeyTemplates;
 
 /// <summary>The editor's mutable model of a connection; becomes a <see cref="ConnectionInput"/> on save.</summary>
 public sealed class ConnectionForm
@@ -37,7 +38,7 @@ public sealed class ConnectionForm
         CustomerId = c.CustomerId, Name = c.Name, Kind = c.Kind, Bucket = c.Bucket, Region = c.Region, Prefix = c.Prefix,
         Endpoint = c.Endpoint, StsEndpoint = c.StsEndpoint, KmsKeyArn = c.KmsKeyArn, ChecksumMode = c.ChecksumMode,
         AuthMethod = c.AuthMethod, RoleArn = c.RoleArn, AccessKeyId = c.AccessKeyId, SourceId = c.SourceId,
-        Streams = c.Streams.OrderBy(s => s.Position).Select(s => new StreamRow { Name = s.Name, Table = s.Table, CursorColumn = s.CursorColumn, CursorStart = s.CursorStart }).ToList(),
+        Streams = c.Streams.OrderBy(s => s.Position).Select(s => new StreamRow { Id = s.Id, Mark = s.CursorValue, Name = s.Name, Table = s.Table, CursorColumn = s.CursorColumn, CursorStart = s.CursorStart }).ToList(),
         Template = c.Template, Format = c.Format, Compression = c.Compression, MaxPartMiB = Math.Max(1, c.MaxPartBytes / (1024 * 1024)),
         Schedule = c.Schedule, Enabled = c.Enabled, Retries = c.Retries,
         Schedules = c.Schedules.OrderBy(s => s.Position).Select(s => new ScheduleRow
@@ -62,6 +63,10 @@ public sealed class ConnectionForm
             s.Commands.Select(x => new CommandInput(x.Id, x.Command, x.Folder)).ToList())).ToList(),
     };
 
+    /// <summary>What shapes the keys, for the live preview.</summary>
+    public KeyDraft ToDraft(Guid connectionId) => new(connectionId, Kind, Prefix, Template, Format, Compression, Kind == DeliveryKind.ArtifactSync ? null : Schedule,
+        Streams.Select(s => new DraftStream(s.Id?.ToString(), s.Name, !string.IsNullOrWhiteSpace(s.CursorColumn), s.Mark ?? Blank(s.CursorStart))).ToList());
+
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }
 
@@ -81,8 +86,18 @@ public sealed class CommandRow
 
 public sealed class StreamRow
 {
+    /// <summary>The saved stream's id; null for a stream not saved yet.</summary>
+    public Guid? Id { get; set; }
+
+    /// <summary>The saved high-water mark, which the next run starts from.</summary>
+    public string? Mark { get; set; }
+
     public string Name { get; set; } = "";
     public string Table { get; set; } = "";
     public string? CursorColumn { get; set; }
     public string? CursorStart { get; set; }
+
+    /// <summary>The stream name a table suggests: lower case, anything but letters, digits, '_' and '-' as '_'.</summary>
+    public static string NameFor(string table) =>
+        new(table.Trim().ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_').ToArray());
 }
