@@ -85,14 +85,16 @@ public static class SetupPolicies
     }
 
     /// <summary>
-    /// A rule id of this connection's own (<c>portal-1a2b3c4d-…</c>): merging by id replaces this connection's rules and
+    /// A rule id of this connection's own (<c>portal-{connection id}-…</c>): merging by id replaces this connection's rules and
     /// no other's, even when several connections share a bucket.
     /// </summary>
-    public static string RuleId(Connection c, string what) => $"portal-{c.Id.ToString("N")[..8]}-{what}";
+    public static string RuleId(Connection c, string what) => $"portal-{c.Id:N}-{what}";
 
     /// <summary>
     /// A shell snippet that keeps the bucket's other lifecycle rules: get the rules (none is fine; any other error stops
     /// it), drop those with this configuration's ids, add this configuration's rules, put the result. Needs the AWS CLI and jq.
+    /// The error code is read from the CLI's debug log, where the store's answer is whole: some CLI versions fail to
+    /// print it for S3-compatible stores.
     /// </summary>
     public static string MergeLifecycleCli(string bucket, JsonObject lifecycle)
     {
@@ -100,8 +102,8 @@ public static class SetupPolicies
         return $$"""
             (
               set -euo pipefail
-              if ! existing=$(aws s3api get-bucket-lifecycle-configuration --bucket {{bucket}} --query Rules --output json 2>lifecycle-get.err); then
-                grep -q NoSuchLifecycleConfiguration lifecycle-get.err || { cat lifecycle-get.err >&2; exit 1; }
+              if ! existing=$(aws s3api get-bucket-lifecycle-configuration --bucket {{bucket}} --query Rules --output json --debug 2>lifecycle-get.log); then
+                grep -q NoSuchLifecycleConfiguration lifecycle-get.log || { tail -n 1 lifecycle-get.log >&2; exit 1; }
                 existing='[]'
               fi
               echo "$existing" | jq --argjson portal '{{rules}}' \

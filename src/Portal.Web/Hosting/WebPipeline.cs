@@ -6,6 +6,7 @@ using Portal.Infrastructure.Telemetry;
 using Portal.Web.Api;
 using Portal.Web.Auth;
 using Portal.Web.Components;
+using Scalar.AspNetCore;
 
 internal static class WebPipeline
 {
@@ -33,6 +34,9 @@ internal static class WebPipeline
         app.MapPortalHealth();
         app.MapPortalMetrics();
         app.MapOpenApi("/openapi/{documentName}.json");
+        // The OpenAPI document rendered for people (Scalar), for staff only.
+        app.MapScalarApiReference(ApiDocsPath, o => o.WithTitle("Portal API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts())
+            .RequireAuthorization(Auth.Policies.Staff);
         app.MapAccountEndpoints();
         app.MapPortalApi();
         // Our own policy says frame-ancestors (and the rest): Blazor does not add a second one.
@@ -40,5 +44,8 @@ internal static class WebPipeline
         return app;
     }
 
-    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
+    public const string ApiDocsPath = "/api/docs";
+
+    // The API docs page is a page for people: it gets the sign-in redirect and the error page, not problem details.
+    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments(ApiDocsPath);
 }
