@@ -35,7 +35,10 @@ public sealed class OverviewQueries(IDbContextFactory<PortalDbContext> contexts,
             .ToList();
     }
 
-    /// <summary>The next <paramref name="count"/> scheduled runs of enabled connections (each artifact schedule on its own), soonest first.</summary>
+    /// <summary>
+    /// The next scheduled run of each enabled connection (each artifact schedule on its own), soonest first, at most
+    /// <paramref name="count"/>: an hourly export does not hide the daily dump.
+    /// </summary>
     public async Task<IReadOnlyList<ScheduledRun>> NextRunsAsync(int count, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -50,7 +53,7 @@ public sealed class OverviewQueries(IDbContextFactory<PortalDbContext> contexts,
             foreach (var (name, cron) in crons)
             {
                 if (!CronSchedule.TryParse(cron, out var schedule, out _) || schedule is null) continue;
-                next.AddRange(schedule.Next(now, count).Select(at => new ScheduledRun(c.Id, c.Name, c.Kind, name, at)));
+                next.AddRange(schedule.Next(now, 1).Select(at => new ScheduledRun(c.Id, c.Name, c.Kind, name, at)));
             }
         }
         return next.OrderBy(r => r.At).ThenBy(r => r.Connection, StringComparer.Ordinal).Take(count).ToList();

@@ -18,4 +18,13 @@ public sealed class DemoOptions
     public string? S3SecretKey { get; set; }
 
     public string Bucket { get; set; } = "demo-analytics";
+
+    /// <summary>A dbt <c>target/</c> folder the demo's artifact sync copies for its two commands (dbt seed, dbt run).</summary>
+    public string? DbtTargetFolder { get; set; }
+
+    /// <summary>The bucket of the demo's failing connection: it does not exist until the operator creates it, then a rerun succeeds.</summary>
+    public string MissingBucket { get; set; } = "demo-lake";
+
+    /// <summary>Days of past runs recorded for the demo's connections, so Home and the charts have something to show.</summary>
+    public int HistoryDays { get; set; } = 7;
 }

@@ -55,13 +55,12 @@ public static class PortalStartup
             Console.WriteLine($"  {role,-16} {email,-24} {password}");
         Console.WriteLine();
 
-        // A first dump right away, so Runs and Buckets have something to show (only into the local S3 endpoint).
+        // First runs right away, so Runs, Buckets and Home have something to show (only into the local S3 endpoint).
         if (!string.IsNullOrEmpty(demo.S3Endpoint) && sp.GetService<Runs.RunActions>() is { } runs)
         {
-            var db = sp.GetRequiredService<PortalDbContext>();
-            var connection = await db.Connections.AsNoTracking().FirstAsync(c => c.Name == DemoSeeder.ConnectionName, cancellationToken);
-            var run = await runs.RunNowAsync(connection.Id, null, cancellationToken);
-            Console.WriteLine($"A first dump of the demo source is queued as run {run?.Id}: watch it under Runs, then look in Buckets.");
+            foreach (var (name, run) in await sp.GetRequiredService<DemoSeeder>().QueueFirstRunsAsync(runs, cancellationToken))
+                Console.WriteLine($"  {name,-18} first run queued as run {run}");
+            Console.WriteLine($"  {DemoSeeder.FailingName} fails on purpose: its bucket '{demo.MissingBucket}' does not exist. Create it (see the README) and rerun it.");
             Console.WriteLine();
         }
     }
