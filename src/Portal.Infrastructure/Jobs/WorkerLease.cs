@@ -36,6 +36,18 @@ public sealed class WorkerLease(IConfiguration configuration, IOptions<DatabaseO
         }
     }
 
+    /// <summary>True when this process holds the lease now (or the store needs none); read without trying to take it.</summary>
+    public bool IsHeld
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _notApplicable || _lock is not null;
+            }
+        }
+    }
+
     /// <summary>True when this process may run workers on the store; tries to take the lease when it does not hold it yet.</summary>
     public bool Holds
     {

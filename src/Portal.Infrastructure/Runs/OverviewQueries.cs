@@ -94,12 +94,14 @@ public sealed class OverviewQueries(IDbContextFactory<PortalDbContext> contexts,
         if (database.Value.Provider != DatabaseProvider.Postgres)
         {
             if (lease.HeldElsewhere) return [new WorkerNode("another process (holds the SQLite lease)", null, "Alive", running.Values.Sum(), false)];
-            return lease.Holds ? [new WorkerNode(RunLifecycle.Node, clock.GetUtcNow(), "Alive", running.Values.Sum(), true)] : [];
+            // Read, never taken: a page must not make a process that runs no workers the one that holds the lease.
+            return lease.IsHeld ? [new WorkerNode(RunLifecycle.Node, clock.GetUtcNow(), "Alive", running.Values.Sum(), true)] : [];
         }
         var scheduler = await schedulers.GetScheduler(ct);
         var nodes = await scheduler.QueryClusterNodes(ct);
-        // Runs name their node by Portal:NodeId, which is also the Quartz instance id of a named node.
-        return nodes.Where(n => n.LastCheckInUtc is not null || n.IsCurrentNode && lease.Holds)
+        // Runs name their node by Portal:NodeId, which is also the Quartz instance id of a named node. A web node runs no
+        // scheduler and never checks in, so only workers are listed.
+        return nodes.Where(n => n.LastCheckInUtc is not null)
             .Select(n => new WorkerNode(n.InstanceId, n.LastCheckInUtc, n.State.ToString(), running.GetValueOrDefault(n.InstanceId), n.IsCurrentNode))
             .ToList();
     }

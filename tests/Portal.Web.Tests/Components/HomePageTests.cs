@@ -91,6 +91,7 @@ public sealed class HomePageTests : MudComponentTest
     {
         Seed();
         using var mine = Lease();
+        Assert.True(mine.Holds); // this process runs the workers
         Services.AddSingleton(mine);
 
         var page = Render<Home>();
@@ -127,5 +128,19 @@ public sealed class HomePageTests : MudComponentTest
         Assert.Empty(page.FindAll("[data-testid=attention-rerun]"));
         Assert.Empty(page.FindAll("[data-testid=workers]"));
         Assert.Empty(page.FindAll("[data-testid=queue]"));
+    }
+
+    [Fact]
+    public void Home_InAProcessThatRunsNoWorkers_ShouldSaySo_AndNeverTakeTheLease()
+    {
+        Seed();
+        using var mine = Lease(); // never asked to hold it: this process runs no workers
+        Services.AddSingleton(mine);
+
+        var page = Render<Home>();
+
+        page.WaitForAssertion(() => Assert.Contains("No worker is running", page.Find("[data-testid=workers]").TextContent, StringComparison.Ordinal));
+        using var worker = Lease();
+        Assert.True(worker.Holds); // a worker process started later still gets it
     }
 }
