@@ -17,7 +17,7 @@ public sealed class NavMenuTests : MudComponentTest
         var cut = Render<NavMenu>();
 
         Assert.Contains("Customers", Links(cut));
-        Assert.Equal(["Home", "Customers", "Connections", "Runs", "Buckets", "Notifications", "Users", "API tokens", "Audit log"], Links(cut));
+        Assert.Equal(["Home", "Customers", "Connections", "Runs", "Buckets", "Notifications", "Users", "API tokens", "Audit log", "API docs"], Links(cut));
     }
 
     [Fact]
