@@ -45,12 +45,14 @@ public static class DependencyInjection
         services.AddScoped<Runs.RunQueries>();
         services.AddScoped<Audit.AuditQueries>();
         services.AddScoped<ConnectionWriter>();
+        services.AddScoped<StreamMarks>();
         services.AddScoped<Sources.SourceService>();
         services.AddSingleton<Setup.SetupGuide>();
         services.AddOptions<Sources.SourceOptions>().Bind(builder.Configuration.GetSection(Sources.SourceOptions.Section));
         services.AddOptions<Delivery.DeliveryOptions>().Bind(builder.Configuration.GetSection(Delivery.DeliveryOptions.Section));
         services.AddSingleton<Sources.SourceReaderFactory>();
         services.AddSingleton<Delivery.DeliveryRunner>();
+        services.AddSingleton<Delivery.ManifestWriter>();
         services.AddOptions<Artifacts.ArtifactOptions>().Bind(builder.Configuration.GetSection(Artifacts.ArtifactOptions.Section));
         services.AddSingleton<Artifacts.ArtifactFolders>();
         services.AddSingleton<Artifacts.ArtifactSyncer>();
@@ -61,6 +63,7 @@ public static class DependencyInjection
         services.AddSingleton<Buckets.ObjectPreviewer>();
         services.AddScoped<Buckets.ReceiptReader>();
         services.AddScoped<Buckets.ReceiptVerifier>();
+        services.AddScoped<Buckets.ManifestVerifier>();
         services.AddSingleton<Buckets.ArtifactBrowser>();
         services.AddOptions<Notifications.NotificationOptions>().Bind(builder.Configuration.GetSection(Notifications.NotificationOptions.Section));
         services.AddOptions<Notifications.SmtpOptions>().Bind(builder.Configuration.GetSection(Notifications.SmtpOptions.Section));

@@ -70,6 +70,15 @@ public sealed class Connection : ICustomerOwned
 
     public int Retries { get; set; } = 1;
 
+    /// <summary>
+    /// Whether each run ends with a manifest under <c>_manifests/</c>; null means the kind's default (on for stream
+    /// exports, which have no receipt; off for dumps and artifact syncs).
+    /// </summary>
+    public bool? Manifests { get; set; }
+
+    /// <summary>Whether runs write a manifest: the setting, else the kind's default.</summary>
+    public bool WritesManifests => Manifests ?? Kind == DeliveryKind.StreamExport;
+
     public List<ConnectionStream> Streams { get; set; } = [];
 
     /// <summary>For artifact syncs: the schedules and their dbt commands.</summary>

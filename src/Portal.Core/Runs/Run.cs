@@ -75,6 +75,11 @@ public sealed class Run : ICustomerOwned
     /// <summary>The worker process that ran it (host name and process id).</summary>
     public string? Node { get; set; }
 
+    /// <summary>A backfill's streams and range as JSON (<see cref="BackfillRange"/>); null for every other run.</summary>
+    public string? BackfillJson { get; set; }
+
+    public BackfillRange? Backfill => BackfillRange.Parse(BackfillJson);
+
     /// <summary>What a run left <see cref="RunStatus.Running"/> by a worker that died is failed with.</summary>
     public const string InterruptedError = "Interrupted: the worker stopped.";
 

@@ -6,4 +6,7 @@ public enum RunTrigger
     Schedule,
     Manual,
     Rerun,
+
+    /// <summary>A one-off run of a cursor range <c>(from, to]</c> for chosen streams; it does not move their marks.</summary>
+    Backfill,
 }

@@ -27,6 +27,9 @@ public sealed record ConnectionInput
     public bool? Enabled { get; init; }
     public int? Retries { get; init; }
 
+    /// <summary>Run manifests under <c>_manifests/</c>: true, false, or null for the kind's default (on for stream exports).</summary>
+    public bool? Manifests { get; init; }
+
     /// <summary>Artifact syncs only: schedules of dbt commands.</summary>
     public IReadOnlyList<ScheduleInput>? Schedules { get; init; }
 }

@@ -250,6 +250,7 @@ public sealed class ConnectionWriter(
         // Left out of a PUT, the state stays as it is (a paused connection is not resumed by an edit).
         c.Enabled = input.Enabled ?? c.Enabled;
         c.Retries = input.Retries ?? 1;
+        c.Manifests = input.Manifests;
         ApplyStreams(c, input.Streams ?? [], kinds);
         ApplySchedules(c, input.Schedules ?? []);
     }

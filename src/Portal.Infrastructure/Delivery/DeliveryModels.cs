@@ -11,6 +11,12 @@ public sealed record DeliveryRequest(long RunId, string ConnectionRunId, DateTim
 
     /// <summary>Called with a new dump's folder name before anything is written into it (the run records it, for its retries).</summary>
     public Func<string, CancellationToken, Task>? FolderChosen { get; init; }
+
+    /// <summary>A backfill: only these streams, only their rows in the range, and no mark moves.</summary>
+    public Portal.Core.Runs.BackfillRange? Backfill { get; init; }
+
+    /// <summary>Whether a stream takes part in this run (every stream, or a backfill's).</summary>
+    public bool Includes(string stream) => Backfill is null || Backfill.Streams.Contains(stream, StringComparer.Ordinal);
 }
 
 /// <summary>Progress of a stream while it runs.</summary>
@@ -20,6 +26,12 @@ public sealed record StreamProgress(string Name, long Rows, int Parts, long Byte
 public sealed record StreamOutcome(string Name, long Rows, IReadOnlyList<DeliveredFile> Files, string? SchemaKey, string? NewMark, Portal.Core.Sources.CursorKind? CursorKind = null)
 {
     public long Bytes => Files.Sum(f => f.Bytes);
+
+    /// <summary>The mark the run started from (the rows read are above it, up to <see cref="NewMark"/>); null without a cursor or on a first run.</summary>
+    public string? OldMark { get; init; }
+
+    /// <summary>A backfill's upper bound (the rows read are up to it); its <see cref="NewMark"/> is null, as no mark moves.</summary>
+    public string? BackfillTo { get; init; }
 }
 
 /// <summary>What a run delivered: per stream, and the receipt it wrote last (dumps).</summary>
@@ -28,12 +40,16 @@ public sealed record DeliveryOutcome(IReadOnlyList<StreamOutcome> Streams, strin
     /// <summary>The receipt as written (dumps), for the <c>dump.delivered</c> notification.</summary>
     public string? ReceiptJson { get; init; }
 
+    /// <summary>The run manifest, written after everything else, when the connection writes manifests.</summary>
+    public string? ManifestKey { get; init; }
+
     /// <summary>Every key written, in order: data files, schemas, then the receipt.</summary>
     public IReadOnlyList<string> Keys =>
     [
         .. Streams.SelectMany(s => s.Files.Select(f => f.Key)),
         .. Streams.Where(s => s.SchemaKey is not null).Select(s => s.SchemaKey!),
         .. ReceiptKey is null ? Array.Empty<string>() : [ReceiptKey],
+        .. ManifestKey is null ? Array.Empty<string>() : [ManifestKey],
     ];
 }
 

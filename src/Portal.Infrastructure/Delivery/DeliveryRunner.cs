@@ -67,7 +67,7 @@ public sealed class DeliveryRunner(
         }
         try
         {
-            await Parallel.ForEachAsync(connection.Streams.OrderBy(s => s.Position),
+            await Parallel.ForEachAsync(connection.Streams.OrderBy(s => s.Position).Where(s => run.Includes(s.Name)),
                 new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.StreamParallelism), CancellationToken = watchdog.Token },
                 async (stream, ct) =>
                 {
@@ -96,7 +96,7 @@ public sealed class DeliveryRunner(
             foreach (var roller in rollers) await roller.DisposeAsync();
         }
 
-        var ordered = connection.Streams.OrderBy(s => s.Position).Select(s => outcomes[s.Name]).ToList();
+        var ordered = connection.Streams.OrderBy(s => s.Position).Where(s => run.Includes(s.Name)).Select(s => outcomes[s.Name]).ToList();
         string? receiptKey = null, receiptJson = null;
         if (connection.Kind == DeliveryKind.Dump)
         {
@@ -206,7 +206,26 @@ public sealed class DeliveryRunner(
         string? newMark = null;
         CursorKind? cursorKind = null;
         var read = true;
-        if (connection.Kind == DeliveryKind.StreamExport && stream.CursorColumn is { } cursorColumn)
+        var keyCursor = KeyTemplates.ConnectionPreviewStreams.CursorOf(stream);
+        string? oldMark = connection.Kind == DeliveryKind.StreamExport && stream.CursorColumn is not null ? stream.CursorValue ?? stream.CursorStart : null;
+        if (run.Backfill is { } backfill && stream.CursorColumn is { } backfillColumn)
+        {
+            // A backfill reads its own range and moves no mark; its cursor macros start at the range's lower bound.
+            at($"reading the cursor column {backfillColumn} of {stream.Table}");
+            var cursor = await reader.CursorAsync(stream.Table, backfillColumn, ct)
+                ?? throw new CursorColumnException($"The cursor column '{backfillColumn}' of '{stream.Table}' holds no values yet: there is nothing to backfill.");
+            foreach (var bound in new[] { backfill.From, backfill.To }.OfType<string>())
+            {
+                if (CursorMarks.MarkProblem(cursor.Kind, bound) is { } problem)
+                    throw new CursorColumnException($"The backfill's bound does not fit the cursor column '{backfillColumn}' of '{stream.Table}': {problem}");
+            }
+            cursorKind = cursor.Kind;
+            range = new CursorRange(cursor, backfill.From, backfill.To);
+            keyCursor = KeyTemplates.KeyPreviewService.CursorOf(backfill.From);
+            oldMark = backfill.From;
+            newMark = null;
+        }
+        else if (connection.Kind == DeliveryKind.StreamExport && stream.CursorColumn is { } cursorColumn)
         {
             at($"reading the cursor column {cursorColumn} of {stream.Table}");
             var mark = stream.CursorValue ?? stream.CursorStart;
@@ -244,10 +263,10 @@ public sealed class DeliveryRunner(
             logger.LogDebug(e, "Could not count the rows of {Table}", stream.Table);
         }
         progress(new StreamProgress(stream.Name, 0, 0, 0, total));
-        var values = new KeyValues(run.LoadTime, KeyTemplates.ConnectionPreviewStreams.CursorOf(stream), stream.Id.ToString(), stream.Name,
+        var values = new KeyValues(run.LoadTime, keyCursor, stream.Id.ToString(), stream.Name,
             connection.Id.ToString(), run.ConnectionRunId, Guid.NewGuid().ToString(), 0, extension) { DumpName = dumpName };
         var roller = new PartRoller(s3, connection.Bucket, connection.KmsKeyArn, template, values, prefix, columns,
-            connection.Format, connection.Compression, connection.MaxPartBytes);
+            connection.Format, connection.Compression, connection.MaxPartBytes, run.RunId);
         rollers.Add(roller);
         var logged = 0;
         void LogParts()
@@ -289,7 +308,12 @@ public sealed class DeliveryRunner(
             await PutSmallAsync(s3, connection, schemaKey, BigQuerySchema.For(columns).ToJsonString(), ct);
         }
         logger.LogInformation("Stream {Stream} of run {Run}: {Rows} rows in {Files} files", stream.Name, run.RunId, roller.Rows, roller.Files.Count);
-        return new StreamOutcome(stream.Name, roller.Rows, roller.Files, schemaKey, newMark, cursorKind);
+        return new StreamOutcome(stream.Name, roller.Rows, roller.Files, schemaKey, newMark, cursorKind)
+        {
+            OldMark = oldMark,
+            // A backfill's manifest says which range it read.
+            BackfillTo = run.Backfill is not null && stream.CursorColumn is not null ? run.Backfill.To : null,
+        };
     }
 
     private static async Task<(string Key, string Json)> WriteReceiptAsync(

@@ -13,8 +13,13 @@ using Portal.Infrastructure.S3;
 /// </summary>
 public sealed class PartRoller(
     IAmazonS3 s3, string bucket, string? kmsKeyArn, KeyTemplate template, KeyValues values, string prefix,
-    IReadOnlyList<SourceColumn> columns, string format, string compression, long maxPartBytes) : IAsyncDisposable
+    IReadOnlyList<SourceColumn> columns, string format, string compression, long maxPartBytes, long? runId = null) : IAsyncDisposable
 {
+    /// <summary>User metadata every data object carries (S3 sends them as <c>x-amz-meta-…</c>).</summary>
+    public const string RunIdMetadata = "portal-run-id";
+    public const string RowsMetadata = "portal-rows";
+    public const string Sha256Metadata = "portal-sha256";
+
     private readonly List<DeliveredFile> _files = [];
     private readonly long _compressorFlushEvery = Math.Clamp(maxPartBytes / 4, 16 * 1024, 1024 * 1024);
     private MultipartUploadStream? _upload;
@@ -92,7 +97,13 @@ public sealed class PartRoller(
         await _writer!.CompleteAsync(cancellationToken);
         await _writer.DisposeAsync();
         if (_gzip is not null) await _gzip.DisposeAsync();
-        var (bytes, sha256) = await _upload!.CompleteAsync(cancellationToken);
+        var rows = _partRows;
+        var (bytes, sha256) = await _upload!.CompleteAsync(cancellationToken, runId is not { } run ? null : sha => new Dictionary<string, string>
+        {
+            [RunIdMetadata] = run.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [RowsMetadata] = rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [Sha256Metadata] = sha,
+        });
         _files.Add(new DeliveredFile(_upload.Key, bytes, _partRows, sha256));
         await _upload.DisposeAsync();
         _writer = null;

@@ -18,7 +18,7 @@ using Quartz;
 [DisallowConcurrentExecution]
 public sealed class DeliveryJob(
     CurrentActor actor, IDbContextFactory<PortalDbContext> contexts, RunLifecycle lifecycle, RunRecorder recorder, RunningRuns running, DeliveryRunner runner,
-    ConnectionScheduler scheduler, ArtifactRun artifacts, ILogger<DeliveryJob> logger) : IJob
+    ConnectionScheduler scheduler, ArtifactRun artifacts, ManifestWriter manifests, TimeProvider clock, ILogger<DeliveryJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
@@ -65,12 +65,20 @@ public sealed class DeliveryJob(
                 await using (var progress = new ProgressSaver(recorder, run.Id, scope.RequestCancel, logger))
                 {
                     result = await artifacts.SyncAsync(connection, run, schedule, progress.Report, scope.Token);
+                    if (connection.WritesManifests)
+                    {
+                        var key = await ManifestAsync(connection, run, result.Commands.Select(c => new Core.Receipts.ManifestStream(
+                            Core.Artifacts.ArtifactLayout.CommandName(c.Id, c.Command), null, null, 0, [], null)), scope.Token);
+                        progress.Note(new RunNote("ManifestWritten", null, $"{key} written last."));
+                    }
                 }
                 await lifecycle.SucceededAsync(run, ct => recorder.SucceedAsync(run.Id, result, ct));
                 return;
             }
 
-            if (!await lifecycle.BeginAsync(run, connection.Streams.OrderBy(s => s.Position).Select(s => s.Name), scope.Token)) return;
+            var backfill = run.Backfill;
+            if (!await lifecycle.BeginAsync(run, connection.Streams.OrderBy(s => s.Position).Select(s => s.Name)
+                    .Where(name => backfill is null || backfill.Streams.Contains(name, StringComparer.Ordinal)), scope.Token)) return;
             var source = connection.SourceId is { } sourceId ? await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sourceId, scope.Token) : null;
             if (source is null) throw new InvalidOperationException("The connection has no source to read from: choose one in the connection's settings.");
             DeliveryOutcome outcome;
@@ -90,8 +98,14 @@ public sealed class DeliveryJob(
                     DumpFolder = run.DumpFolder,
                     FoldersTaken = connection.Kind == Core.Connections.DeliveryKind.Dump ? await lifecycle.FoldersTakenAsync(run, scope.Token) : null,
                     FolderChosen = (folder, ct) => lifecycle.FolderChosenAsync(run.Id, folder, ct),
+                    Backfill = backfill,
                 };
                 outcome = await runner.RunAsync(connection, source, request, progress.Report, progress.Note, scope.Token);
+                if (connection.WritesManifests)
+                {
+                    outcome = outcome with { ManifestKey = await ManifestAsync(connection, run, ManifestWriter.StreamsOf(outcome), scope.Token) };
+                    progress.Note(new RunNote("ManifestWritten", null, $"{outcome.ManifestKey} written last."));
+                }
             }
             await lifecycle.SucceededAsync(run, ct => recorder.SucceedAsync(run.Id, outcome, ct));
         }
@@ -101,7 +115,25 @@ public sealed class DeliveryJob(
         }
         catch (Exception e)
         {
+            // A loader waiting on _manifests/ learns that this run ended without delivering (when the bucket can be reached).
+            if (connection.WritesManifests && run.StartedAt is { } started && !cancellationToken.IsCancellationRequested)
+                await manifests.WriteEndedAsync(connection, run.Id, started, e, scope.CancelRequested);
             await lifecycle.FailedAsync(connection, run, e, scope.CancelRequested, ticket.Schedule);
+        }
+    }
+
+    // Written after every other object of the run; a manifest that cannot be written fails the run (every data file was delivered).
+    private async Task<string> ManifestAsync(Core.Connections.Connection connection, Core.Runs.Run run, IEnumerable<Core.Receipts.ManifestStream> streams, CancellationToken ct)
+    {
+        try
+        {
+            var manifest = new Core.Receipts.ManifestRun(run.Id, connection.Id.ToString(), connection.Kind.ToString(), Core.Receipts.RunManifest.Succeeded,
+                run.StartedAt ?? clock.GetUtcNow(), clock.GetUtcNow());
+            return await manifests.WriteAsync(connection, manifest, streams, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new RunStepException("writing the run manifest (every data file was delivered)", e);
         }
     }
 

@@ -40,6 +40,48 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
         return run;
     }
 
+    /// <summary>
+    /// Queues a backfill: a one-off run of <c>(from, to]</c> for the named cursor streams of a stream export, which moves
+    /// no mark. <paramref name="from"/> null means from the first row. Null when the caller may not see the connection.
+    /// </summary>
+    public async Task<Run?> BackfillAsync(Guid connectionId, IReadOnlyList<string>? streams, string? from, string? to, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var connection = await db.Connections.AsNoTracking().Include(c => c.Streams).FirstOrDefaultAsync(c => c.Id == connectionId, ct);
+        if (connection is null) return null;
+        var errors = new FieldErrors();
+        var chosen = (streams ?? []).Where(s => !string.IsNullOrWhiteSpace(s)).Distinct(StringComparer.Ordinal).ToList();
+        errors.Require(connection.Kind == DeliveryKind.StreamExport, "streams", "Only a stream export's streams have cursors to backfill.");
+        errors.Require(chosen.Count > 0, "streams", "Name the streams to backfill.");
+        errors.Require(!string.IsNullOrWhiteSpace(to), "to", "Give the range's upper end (included).");
+        errors.Require((from?.Length ?? 0) <= Delivery.DeliveryRunner.MaxMarkLength && (to?.Length ?? 0) <= Delivery.DeliveryRunner.MaxMarkLength, "to",
+            $"A bound has at most {Delivery.DeliveryRunner.MaxMarkLength} characters.");
+        errors.ThrowIfInvalid();
+        foreach (var name in chosen)
+        {
+            var stream = connection.Streams.FirstOrDefault(s => s.Name == name);
+            if (stream?.CursorColumn is null)
+            {
+                errors.Add("streams", stream is null ? $"The connection has no stream '{name}'." : $"The stream '{name}' has no cursor column: it is read whole by every run.");
+                continue;
+            }
+            // Kinds are read from the source when a stream is saved; one not known yet is checked by the run itself.
+            if (stream.CursorKind is not { } kind) continue;
+            if (from is not null && Core.Sources.CursorMarks.MarkProblem(kind, from) is { } fromProblem) errors.Add("from", $"{name}: {fromProblem}");
+            if (Core.Sources.CursorMarks.MarkProblem(kind, to!) is { } toProblem) errors.Add("to", $"{name}: {toProblem}");
+            else if (from is not null && Core.Sources.CursorMarks.MarkProblem(kind, from) is null && Core.Sources.CursorMarks.Compare(kind, from, to!) >= 0)
+                errors.Add("to", "The range (from, to] is empty: 'to' must be above 'from'.");
+        }
+        errors.ThrowIfInvalid();
+        var range = new BackfillRange(chosen, string.IsNullOrWhiteSpace(from) ? null : from, to!);
+        var run = await recorder.CreateAsync(connection, RunTrigger.Backfill, 1, null, ct, backfill: range.ToJson());
+        AuditLog.Record(db, "Backfill", nameof(Run), run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), run.CustomerId,
+            $"of {connection.Name}: {string.Join(", ", chosen)} over ({range.From ?? "the first row"}, {range.To}]");
+        await db.SaveChangesAsync(ct);
+        await scheduler.RunNowAsync(connection.Id, new RunTicket(RunTrigger.Backfill, run.Id), ct);
+        return run;
+    }
+
     /// <summary>Reruns a failed or cancelled run with the connection's current settings; the reason when it cannot be rerun.</summary>
     public async Task<(long? RunId, string? Conflict)> RerunAsync(long id, CancellationToken ct)
     {

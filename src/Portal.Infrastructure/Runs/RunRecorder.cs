@@ -14,13 +14,18 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
 {
     public DateTimeOffset Now => clock.GetUtcNow();
 
-    public async Task<Run> CreateAsync(Connection connection, RunTrigger trigger, int attempt, long? rerunOf, CancellationToken ct, long? previousAttempt = null)
+    public async Task<Run> CreateAsync(Connection connection, RunTrigger trigger, int attempt, long? rerunOf, CancellationToken ct, long? previousAttempt = null,
+        string? backfill = null)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        // A retry, a recovery or a rerun of a backfill is the same backfill.
+        var from = previousAttempt ?? rerunOf;
+        backfill ??= from is { } earlier ? await db.Runs.Where(r => r.Id == earlier).Select(r => r.BackfillJson).FirstOrDefaultAsync(ct) : null;
         var run = new Run
         {
             ConnectionId = connection.Id, CustomerId = connection.CustomerId, Kind = connection.Kind,
             Trigger = trigger, Attempt = attempt, RerunOfId = rerunOf, PreviousAttemptId = previousAttempt, QueuedAt = clock.GetUtcNow(),
+            BackfillJson = backfill,
         };
         db.Runs.Add(run);
         await db.SaveChangesAsync(ct);

@@ -135,10 +135,20 @@ public sealed class MultipartUploadStream : Stream
         }
     }
 
-    /// <summary>Finishes the object; returns its size and SHA-256 (hex) as stored.</summary>
-    public async Task<(long Bytes, string Sha256)> CompleteAsync(CancellationToken cancellationToken)
+    /// <summary>The largest object one CopyObject can copy; a larger one is copied part by part.</summary>
+    public const long MaxSingleCopyBytes = 5L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// Finishes the object; returns its size and SHA-256 (hex) as stored. <paramref name="metadata"/>, given the
+    /// SHA-256, is the object's user metadata: sent with the PUT of a small object; a multipart object, whose content
+    /// was unknown when it began, gets it by a server-side copy onto itself once complete (no byte passes through here).
+    /// </summary>
+    public async Task<(long Bytes, string Sha256)> CompleteAsync(CancellationToken cancellationToken, Func<string, IReadOnlyDictionary<string, string>>? metadata = null)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
+        // Every byte is written by now: the hash is the object's.
+        var sha256 = Convert.ToHexStringLower(_sha256.GetHashAndReset());
+        var meta = metadata?.Invoke(sha256) ?? new Dictionary<string, string>();
         if (_uploadId is null)
         {
             var put = new PutObjectRequest
@@ -146,6 +156,7 @@ public sealed class MultipartUploadStream : Stream
                 BucketName = _bucket, Key = _key, ContentType = _contentType,
                 InputStream = new MemoryStream(_buffer, 0, _filled, writable: false), AutoCloseStream = true,
             }.WithKms(_kmsKeyArn);
+            foreach (var (name, value) in meta) put.Metadata.Add(name, value);
             // A file of one part is one PUT: in a run's trace it is that file's only part upload.
             using var span = Telemetry.PortalTracing.Source.StartActivity("part upload");
             span?.SetTag("s3.part_number", 1);
@@ -167,9 +178,49 @@ public sealed class MultipartUploadStream : Stream
             {
                 BucketName = _bucket, Key = _key, UploadId = _uploadId, PartETags = _parts,
             }, cancellationToken);
+            if (meta.Count > 0) await SetMetadataAsync(meta, cancellationToken);
         }
         _finished = true;
-        return (BytesWritten, Convert.ToHexStringLower(_sha256.GetHashAndReset()));
+        return (BytesWritten, sha256);
+    }
+
+    // S3 sets an object's metadata when it is written: a copy onto itself with REPLACE writes it again, server-side.
+    private async Task SetMetadataAsync(IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        using var span = Telemetry.PortalTracing.Source.StartActivity("metadata copy");
+        if (BytesWritten <= MaxSingleCopyBytes)
+        {
+            var copy = new CopyObjectRequest
+            {
+                SourceBucket = _bucket, SourceKey = _key, DestinationBucket = _bucket, DestinationKey = _key,
+                MetadataDirective = S3MetadataDirective.REPLACE, ContentType = _contentType,
+            }.WithKms(_kmsKeyArn);
+            foreach (var (name, value) in metadata) copy.Metadata.Add(name, value);
+            await _s3.CopyObjectAsync(copy, cancellationToken);
+            return;
+        }
+        var start = new InitiateMultipartUploadRequest { BucketName = _bucket, Key = _key, ContentType = _contentType }.WithKms(_kmsKeyArn);
+        foreach (var (name, value) in metadata) start.Metadata.Add(name, value);
+        var uploadId = (await _s3.InitiateMultipartUploadAsync(start, cancellationToken)).UploadId;
+        try
+        {
+            var parts = new List<PartETag>();
+            for (long first = 0, number = 1; first < BytesWritten; first += MaxSingleCopyBytes, number++)
+            {
+                var part = await _s3.CopyPartAsync(new CopyPartRequest
+                {
+                    SourceBucket = _bucket, SourceKey = _key, DestinationBucket = _bucket, DestinationKey = _key, UploadId = uploadId,
+                    PartNumber = (int)number, FirstByte = first, LastByte = Math.Min(BytesWritten, first + MaxSingleCopyBytes) - 1,
+                }, cancellationToken);
+                parts.Add(new PartETag((int)number, part.ETag));
+            }
+            await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = _bucket, Key = _key, UploadId = uploadId, PartETags = parts }, cancellationToken);
+        }
+        catch
+        {
+            await _s3.AbortMultipartUploadAsync(_bucket, _key, uploadId, CancellationToken.None);
+            throw;
+        }
     }
 
     /// <summary>Gives up the object: an open multipart upload is aborted. Throws if the server cannot be reached.</summary>

@@ -14,6 +14,14 @@ public static class SseKms
         return request;
     }
 
+    public static CopyObjectRequest WithKms(this CopyObjectRequest request, string? kmsKeyArn)
+    {
+        if (kmsKeyArn is null) return request;
+        request.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
+        request.ServerSideEncryptionKeyManagementServiceKeyId = kmsKeyArn;
+        return request;
+    }
+
     public static InitiateMultipartUploadRequest WithKms(this InitiateMultipartUploadRequest request, string? kmsKeyArn)
     {
         if (kmsKeyArn is null) return request;

@@ -51,6 +51,10 @@ internal static class BucketsApi
         group.MapPost("/receipt/verify", (Guid id, string? prefix, bool? sha256, ConnectionService connections, ReceiptVerifier verifier, CancellationToken ct) =>
             WithConnectionAsync(id, connections, async c => VerificationDto.From(await verifier.VerifyAsync(c, prefix, sha256 ?? false, null, ct)), ct)).RequireRateLimiting(RateLimits.Verify);
 
+        // A run manifest checked like a receipt: each listed file by key and size, and sha256 on request.
+        group.MapPost("/manifest/verify", (Guid id, string? key, bool? sha256, ConnectionService connections, ManifestVerifier verifier, CancellationToken ct) =>
+            WithConnectionAsync(id, connections, async c => VerificationDto.From(await verifier.VerifyAsync(c, key, sha256 ?? false, ct)), ct)).RequireRateLimiting(RateLimits.Verify);
+
         group.MapGet("/artifacts", (Guid id, ConnectionService connections, ArtifactBrowser artifacts, CancellationToken ct) =>
             WithConnectionAsync(id, connections, async c =>
             {

@@ -39,6 +39,23 @@ internal static class ConnectionsApi
         group.MapDelete("/{id:guid}", async Task<IResult> (Guid id, ConnectionWriter writer, CancellationToken ct) =>
             await writer.DeleteAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound()).RequireAuthorization(Policies.Configure);
 
+        // A stream's mark set to a value or back to its start, previewed first with dryRun; operators and customer success.
+        group.MapPost("/{id:guid}/streams/{stream}/mark", async Task<IResult> (Guid id, string stream, MarkRequest request, StreamMarks marks, CancellationToken ct) =>
+        {
+            try
+            {
+                return await marks.SetAsync(id, stream, request.Value, request.DryRun, ct) is { } change ? TypedResults.Ok(change) : TypedResults.NotFound();
+            }
+            catch (MarkConflictException e)
+            {
+                return TypedResults.Problem(title: "The mark cannot be set now", detail: e.Message, statusCode: StatusCodes.Status409Conflict);
+            }
+            catch (Exception e) when (e is Portal.Infrastructure.Sources.CursorColumnException or IOException or System.Data.Common.DbException)
+            {
+                return TypedResults.Problem(title: "The source cannot be read", detail: e.Message, statusCode: StatusCodes.Status422UnprocessableEntity);
+            }
+        }).RequireAuthorization(Policies.ConfigureOrOperate);
+
         group.MapPost("/{id:guid}/external-id", async (Guid id, ConnectionWriter writer, CancellationToken ct) =>
             TypedResults.Ok(new ExternalIdDto(await writer.RegenerateExternalIdAsync(id, ct)))).RequireAuthorization(Policies.Admin);
 
@@ -57,3 +74,6 @@ internal static class ConnectionsApi
 
     private static bool IsAdmin(ClaimsPrincipal user) => user.IsInRole(Roles.Admin) && !user.IsInRole(Roles.Customer);
 }
+
+/// <summary>A stream's new mark (null: back to the stream's start); with <c>dryRun</c> only the preview.</summary>
+public sealed record MarkRequest(string? Value, bool DryRun);

@@ -37,6 +37,12 @@ internal static class RunsApi
                 : TypedResults.Accepted($"/api/v1/runs/{runId}", new RunCreatedDto(runId!.Value));
         }).WithTags("Runs").RequireAuthorization(Policies.Operate);
 
+        // A one-off run of (from, to] for chosen streams that moves no mark.
+        api.MapPost("/connections/{id:guid}/backfills", async Task<IResult> (Guid id, BackfillRequest request, RunActions runs, CancellationToken ct) =>
+            await runs.BackfillAsync(id, request.Streams, request.From, request.To, ct) is { } run
+                ? TypedResults.Accepted($"/api/v1/runs/{run.Id}", new RunCreatedDto(run.Id))
+                : TypedResults.NotFound()).WithTags("Runs").RequireAuthorization(Policies.ConfigureOrOperate);
+
         api.MapPost("/runs/{id:long}/cancel", async Task<IResult> (long id, RunActions runs, CancellationToken ct) =>
             await runs.CancelAsync(id, ct) is { } conflict
                 ? TypedResults.Problem(title: "Cannot cancel", detail: conflict, statusCode: StatusCodes.Status409Conflict)
@@ -107,12 +113,18 @@ public sealed record RunDto(
 
     public IReadOnlyList<long>? Attempts { get; init; }
 
+    /// <summary>A backfill's streams and range; null for other runs.</summary>
+    public BackfillRange? Backfill { get; init; }
+
     public static RunDto From(Run r) => new(
         r.Id, r.ConnectionId, r.CustomerId, r.Kind.ToString(), r.Status.ToString(), r.Trigger.ToString(), r.RerunOfId, r.PreviousAttemptId, r.Resolved, r.Attempt,
         r.QueuedAt, r.StartedAt, r.FinishedAt, r.HeartbeatAt, r.StartedAt is { } s ? ((r.FinishedAt ?? DateTimeOffset.UtcNow) - s).TotalSeconds : null,
         r.Rows, r.Bytes, r.Parts, r.Error, r.ErrorStep,
         r.Streams.OrderBy(s => s.Id).Select(s => new RunStreamDto(s.Name, s.Rows, s.Parts, s.Bytes, s.Total, s.StartedAt, s.FinishedAt)).ToList(),
-        r.Keys(), r.Node, r.DumpFolder, r.CancelRequestedAt);
+        r.Keys(), r.Node, r.DumpFolder, r.CancelRequestedAt) { Backfill = r.Backfill };
 }
 
 public sealed record RunStreamDto(string Name, long Rows, int Parts, long Bytes, long? Total, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+
+/// <summary>A backfill: the streams, and the cursor range <c>(from, to]</c> (from null: from the first row).</summary>
+public sealed record BackfillRequest(IReadOnlyList<string>? Streams, string? From, string? To);

@@ -50,6 +50,9 @@ public sealed class RoleMatrixTests(PortalAppFactory app, ITestOutputHelper outp
         ["GET /api/v1/connections/{id}/objects/download"] = [A, CS, O, C],
         ["GET /api/v1/connections/{id}/receipt"] = [A, CS, O, C],
         ["POST /api/v1/connections/{id}/receipt/verify"] = [A, CS, O, C],
+        ["POST /api/v1/connections/{id}/manifest/verify"] = [A, CS, O, C],
+        ["POST /api/v1/connections/{id}/streams/{stream}/mark"] = [A, CS, O],
+        ["POST /api/v1/connections/{id}/backfills"] = [A, CS, O],
         ["GET /api/v1/connections/{id}/artifacts"] = [A, CS, O, C],
         ["GET /api/v1/connections/{id}/artifacts/{schedule}/archive"] = [A, CS, O, C],
         ["POST /api/v1/connections/{id}/runs"] = [A, CS, O],
@@ -142,7 +145,7 @@ public sealed class RoleMatrixTests(PortalAppFactory app, ITestOutputHelper outp
         else if (template.StartsWith("/api/v1/notification-channels/", StringComparison.Ordinal)) id = ids.Channel.ToString();
         else if (template.StartsWith("/api/v1/notification-rules/", StringComparison.Ordinal)) id = ids.Rule.ToString();
         else id = ids.Connection.ToString();
-        return template.Replace("{id}", id, StringComparison.Ordinal).Replace("{schedule}", "daily", StringComparison.Ordinal);
+        return template.Replace("{id}", id, StringComparison.Ordinal).Replace("{schedule}", "daily", StringComparison.Ordinal).Replace("{stream}", "s", StringComparison.Ordinal);
     }
 
     /// <summary>A customer with a source, a connection (to an address that refuses, so bucket calls fail fast) and a failed run.</summary>

@@ -168,14 +168,16 @@ public sealed class ConnectionEditorTests : MudComponentTest
         }
 
         cut.WaitForAssertion(() => Assert.Contains("+ 4 more streams", cut.Find("[data-testid=more-streams]").TextContent, StringComparison.Ordinal), Wait);
-        Assert.Equal(6, cut.FindAll("[data-testid=key-group]").Count);
-        Assert.Equal(3, cut.FindAll("[data-testid=next-run]").Count); // 0 3 * * *: the next three
-        Assert.Empty(cut.FindAll("[data-testid=key-group][data-stream=s0] .kt-key[data-run='1']"));
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal(6, cut.FindAll("[data-testid=key-group]").Count);
+            Assert.Equal(3, cut.FindAll("[data-testid=next-run]").Count); // 0 3 * * *: the next three
+            Assert.Empty(cut.FindAll("[data-testid=key-group][data-stream=s0] .kt-key[data-run='1']"));
+        }, Wait);
 
         cut.Find("[data-testid=more-streams]").Click();
+        cut.WaitForAssertion(() => Assert.Equal(10, cut.FindAll("[data-testid=key-group]").Count), Wait);
         cut.Find("[data-testid=key-group][data-stream=s0] [data-testid=more-keys]").Click();
-
-        Assert.Equal(10, cut.FindAll("[data-testid=key-group]").Count);
-        Assert.Equal(3 * 2, cut.FindAll("[data-testid=key-group][data-stream=s0] .kt-key[data-run]").Count(k => k.GetAttribute("data-run") != "0"));
+        cut.WaitForAssertion(() => Assert.Equal(3 * 2, cut.FindAll("[data-testid=key-group][data-stream=s0] .kt-key[data-run]").Count(k => k.GetAttribute("data-run") != "0")), Wait);
     }
 }

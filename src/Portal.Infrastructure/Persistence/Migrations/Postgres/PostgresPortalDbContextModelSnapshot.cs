@@ -413,6 +413,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)");
 
+                    b.Property<bool?>("Manifests")
+                        .HasColumnType("boolean");
+
                     b.Property<long>("MaxPartBytes")
                         .HasColumnType("bigint");
 
@@ -799,6 +802,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Property<int>("Attempt")
                         .HasColumnType("integer");
+
+                    b.Property<string>("BackfillJson")
+                        .HasColumnType("text");
 
                     b.Property<long>("Bytes")
                         .HasColumnType("bigint");

@@ -400,6 +400,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool?>("Manifests")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("MaxPartBytes")
                         .HasColumnType("INTEGER");
 
@@ -778,6 +781,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Property<int>("Attempt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("BackfillJson")
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("Bytes")
                         .HasColumnType("INTEGER");

@@ -31,6 +31,9 @@ public sealed class ConnectionForm
     public string? Schedule { get; set; } = "0 3 * * *";
     public bool Enabled { get; set; } = true;
     public int Retries { get; set; } = 1;
+
+    /// <summary>Null: the kind's default (on for stream exports).</summary>
+    public bool? Manifests { get; set; }
     public List<ScheduleRow> Schedules { get; set; } = [];
 
     public static ConnectionForm From(Connection c) => new()
@@ -40,7 +43,7 @@ public sealed class ConnectionForm
         AuthMethod = c.AuthMethod, RoleArn = c.RoleArn, AccessKeyId = c.AccessKeyId, SourceId = c.SourceId,
         Streams = c.Streams.OrderBy(s => s.Position).Select(s => new StreamRow { Id = s.Id, Mark = s.CursorValue, Name = s.Name, Table = s.Table, CursorColumn = s.CursorColumn, CursorStart = s.CursorStart }).ToList(),
         Template = c.Template, Format = c.Format, Compression = c.Compression, MaxPartMiB = Math.Max(1, c.MaxPartBytes / (1024 * 1024)),
-        Schedule = c.Schedule, Enabled = c.Enabled, Retries = c.Retries,
+        Schedule = c.Schedule, Enabled = c.Enabled, Retries = c.Retries, Manifests = c.Manifests,
         Schedules = c.Schedules.OrderBy(s => s.Position).Select(s => new ScheduleRow
         {
             Name = s.Name, Cron = s.Cron,
@@ -58,7 +61,7 @@ public sealed class ConnectionForm
         SourceId = SourceId,
         Streams = Kind == DeliveryKind.ArtifactSync ? [] : Streams.Select(s => new StreamInput(s.Name.Trim(), s.Table.Trim(), Blank(s.CursorColumn), Blank(s.CursorStart))).ToList(),
         Template = Template, Format = Format, Compression = Compression, MaxPartBytes = MaxPartMiB * 1024 * 1024,
-        Schedule = Kind == DeliveryKind.ArtifactSync ? null : Blank(Schedule), Enabled = Enabled, Retries = Retries,
+        Schedule = Kind == DeliveryKind.ArtifactSync ? null : Blank(Schedule), Enabled = Enabled, Retries = Retries, Manifests = Manifests,
         Schedules = Kind != DeliveryKind.ArtifactSync ? [] : Schedules.Select(s => new ScheduleInput(s.Name.Trim(), s.Cron.Trim(),
             s.Commands.Select(x => new CommandInput(x.Id, x.Command, x.Folder)).ToList())).ToList(),
     };
