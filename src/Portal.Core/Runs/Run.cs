@@ -75,6 +75,9 @@ public sealed class Run : ICustomerOwned
     /// <summary>The worker process that ran it (host name and process id).</summary>
     public string? Node { get; set; }
 
+    /// <summary>The run an exact redelivery repeats (same cursor ranges, same keys); null for every other run.</summary>
+    public long? RedeliveryOfId { get; set; }
+
     /// <summary>A backfill's streams and range as JSON (<see cref="BackfillRange"/>); null for every other run.</summary>
     public string? BackfillJson { get; set; }
 

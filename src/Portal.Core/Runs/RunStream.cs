@@ -21,4 +21,9 @@ public sealed class RunStream
     public DateTimeOffset? StartedAt { get; set; }
 
     public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>The cursor range the stream read, <c>CursorFrom &lt; cursor ≤ CursorTo</c> (null bounds: none, or no cursor): what an exact redelivery reads again.</summary>
+    public string? CursorFrom { get; set; }
+
+    public string? CursorTo { get; set; }
 }

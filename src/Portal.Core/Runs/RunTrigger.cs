@@ -9,4 +9,7 @@ public enum RunTrigger
 
     /// <summary>A one-off run of a cursor range <c>(from, to]</c> for chosen streams; it does not move their marks.</summary>
     Backfill,
+
+    /// <summary>An exact redelivery of a past stream-export run: its own cursor ranges, written to the same keys.</summary>
+    Redelivery,
 }

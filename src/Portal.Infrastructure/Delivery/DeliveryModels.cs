@@ -15,8 +15,15 @@ public sealed record DeliveryRequest(long RunId, string ConnectionRunId, DateTim
     /// <summary>A backfill: only these streams, only their rows in the range, and no mark moves.</summary>
     public Portal.Core.Runs.BackfillRange? Backfill { get; init; }
 
-    /// <summary>Whether a stream takes part in this run (every stream, or a backfill's).</summary>
-    public bool Includes(string stream) => Backfill is null || Backfill.Streams.Contains(stream, StringComparer.Ordinal);
+    /// <summary>
+    /// An exact redelivery: per stream of the run it repeats, the cursor range that run read (To null: it read nothing,
+    /// or the stream has no cursor and is read whole). Only these streams run, and no mark moves.
+    /// </summary>
+    public IReadOnlyDictionary<string, (string? From, string? To)>? Redelivery { get; init; }
+
+    /// <summary>Whether a stream takes part in this run (every stream, a backfill's, or those of the run redelivered).</summary>
+    public bool Includes(string stream) =>
+        (Backfill is null || Backfill.Streams.Contains(stream, StringComparer.Ordinal)) && (Redelivery is null || Redelivery.ContainsKey(stream));
 }
 
 /// <summary>Progress of a stream while it runs.</summary>

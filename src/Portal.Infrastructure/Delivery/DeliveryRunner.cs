@@ -225,6 +225,23 @@ public sealed class DeliveryRunner(
             oldMark = backfill.From;
             newMark = null;
         }
+        else if (run.Redelivery is { } redelivery && stream.CursorColumn is { } redeliveredColumn && redelivery.TryGetValue(stream.Name, out var past))
+        {
+            // The past run's own range again, its cursor macros at its start: the same rows, under the same keys.
+            keyCursor = KeyTemplates.KeyPreviewService.CursorOf(past.From);
+            oldMark = past.From;
+            newMark = null;
+            read = false;
+            if (past.To is { } to && past.To != past.From)
+            {
+                at($"reading the cursor column {redeliveredColumn} of {stream.Table}");
+                var cursor = await reader.CursorAsync(stream.Table, redeliveredColumn, ct)
+                    ?? throw new CursorColumnException($"The cursor column '{redeliveredColumn}' of '{stream.Table}' holds no values any more: the run cannot be redelivered.");
+                cursorKind = cursor.Kind;
+                range = new CursorRange(cursor, past.From, to);
+                read = true;
+            }
+        }
         else if (connection.Kind == DeliveryKind.StreamExport && stream.CursorColumn is { } cursorColumn)
         {
             at($"reading the cursor column {cursorColumn} of {stream.Table}");
@@ -264,7 +281,7 @@ public sealed class DeliveryRunner(
         }
         progress(new StreamProgress(stream.Name, 0, 0, 0, total));
         var values = new KeyValues(run.LoadTime, keyCursor, stream.Id.ToString(), stream.Name,
-            connection.Id.ToString(), run.ConnectionRunId, Guid.NewGuid().ToString(), 0, extension) { DumpName = dumpName };
+            connection.Id.ToString(), run.ConnectionRunId, KeyPreview.StreamRunId(run.ConnectionRunId, stream.Id.ToString()), 0, extension) { DumpName = dumpName };
         var roller = new PartRoller(s3, connection.Bucket, connection.KmsKeyArn, template, values, prefix, columns,
             connection.Format, connection.Compression, connection.MaxPartBytes, run.RunId);
         rollers.Add(roller);
@@ -312,7 +329,8 @@ public sealed class DeliveryRunner(
         {
             OldMark = oldMark,
             // A backfill's manifest says which range it read.
-            BackfillTo = run.Backfill is not null && stream.CursorColumn is not null ? run.Backfill.To : null,
+            BackfillTo = run.Backfill is not null && stream.CursorColumn is not null ? run.Backfill.To
+                : run.Redelivery is not null && stream.CursorColumn is not null && run.Redelivery.TryGetValue(stream.Name, out var redelivered) ? redelivered.To : null,
         };
     }
 

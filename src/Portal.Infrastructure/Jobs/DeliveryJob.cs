@@ -77,8 +77,15 @@ public sealed class DeliveryJob(
             }
 
             var backfill = run.Backfill;
+            // An exact redelivery reads the ranges of the run it repeats, with that run's id and load time (so its keys).
+            var original = run.RedeliveryOfId is { } of
+                ? await db.Runs.AsNoTracking().Include(r => r.Streams).FirstOrDefaultAsync(r => r.Id == of, scope.Token)
+                    ?? throw new InvalidOperationException($"Run {of}, which this run redelivers, no longer exists.")
+                : null;
+            var redelivery = original?.Streams.ToDictionary(s => s.Name, s => (s.CursorFrom, s.CursorTo), StringComparer.Ordinal);
             if (!await lifecycle.BeginAsync(run, connection.Streams.OrderBy(s => s.Position).Select(s => s.Name)
-                    .Where(name => backfill is null || backfill.Streams.Contains(name, StringComparer.Ordinal)), scope.Token)) return;
+                    .Where(name => (backfill is null || backfill.Streams.Contains(name, StringComparer.Ordinal)) && (redelivery is null || redelivery.ContainsKey(name))),
+                    scope.Token)) return;
             var source = connection.SourceId is { } sourceId ? await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sourceId, scope.Token) : null;
             if (source is null) throw new InvalidOperationException("The connection has no source to read from: choose one in the connection's settings.");
             DeliveryOutcome outcome;
@@ -93,8 +100,9 @@ public sealed class DeliveryJob(
                 {
                     throw new RunStepException("aborting uploads an earlier run left open", e);
                 }
-                var request = new DeliveryRequest(run.Id, run.ConnectionRunId.ToString(), run.StartedAt ?? recorder.Now)
+                var request = new DeliveryRequest(run.Id, (original?.ConnectionRunId ?? run.ConnectionRunId).ToString(), original?.StartedAt ?? run.StartedAt ?? recorder.Now)
                 {
+                    Redelivery = redelivery,
                     DumpFolder = run.DumpFolder,
                     FoldersTaken = connection.Kind == Core.Connections.DeliveryKind.Dump ? await lifecycle.FoldersTakenAsync(run, scope.Token) : null,
                     FolderChosen = (folder, ct) => lifecycle.FolderChosenAsync(run.Id, folder, ct),
@@ -128,7 +136,7 @@ public sealed class DeliveryJob(
         try
         {
             var manifest = new Core.Receipts.ManifestRun(run.Id, connection.Id.ToString(), connection.Kind.ToString(), Core.Receipts.RunManifest.Succeeded,
-                run.StartedAt ?? clock.GetUtcNow(), clock.GetUtcNow());
+                run.StartedAt ?? clock.GetUtcNow(), clock.GetUtcNow()) { RedeliveryOf = run.RedeliveryOfId };
             return await manifests.WriteAsync(connection, manifest, streams, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)

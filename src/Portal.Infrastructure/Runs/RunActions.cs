@@ -82,6 +82,32 @@ public sealed class RunActions(IDbContextFactory<PortalDbContext> contexts, RunR
         return run;
     }
 
+    /// <summary>
+    /// Queues an exact redelivery of a delivered stream-export run: the same cursor ranges read again and written to the
+    /// same keys (the run's id and load time), moving no mark; a redelivery of a redelivery repeats the original. The
+    /// run id, or the reason it cannot be redelivered; null when the caller may not see the run.
+    /// </summary>
+    public async Task<(long? RunId, string? Conflict)?> RedeliverAsync(long id, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var past = await db.Runs.AsNoTracking().Include(r => r.Streams).FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (past is null) return null;
+        if (past.RedeliveryOfId is { } first) past = await db.Runs.AsNoTracking().Include(r => r.Streams).FirstAsync(r => r.Id == first, ct);
+        if (past.Kind != DeliveryKind.StreamExport) return (null, $"Run {id} is a {past.Kind}: only stream-export runs are redelivered exactly (rerun a dump or an artifact sync).");
+        if (past.Status != RunStatus.Succeeded) return (null, $"Run {id} is {past.Status}: only a delivered run can be redelivered (rerun a failed one).");
+        if (past.Backfill is not null) return (null, $"Run {id} is a backfill: run the same backfill again instead.");
+        var connection = await db.Connections.AsNoTracking().Include(c => c.Streams).FirstOrDefaultAsync(c => c.Id == past.ConnectionId, ct);
+        if (connection is null) return (null, $"Run {id} belongs to a deleted connection: it cannot be redelivered.");
+        // Runs recorded before ranges were kept say nothing of theirs; their rows cannot be found again exactly.
+        var unknown = past.Streams.Where(s => s.Rows > 0 && s.CursorTo is null && connection.Streams.Any(c => c.Name == s.Name && c.CursorColumn is not null)).Select(s => s.Name).ToList();
+        if (unknown.Count > 0) return (null, $"Run {past.Id} did not record the cursor range of {string.Join(", ", unknown)}: it cannot be redelivered exactly.");
+        var redelivery = await recorder.CreateAsync(connection, RunTrigger.Redelivery, 1, null, ct, redeliveryOf: past.Id);
+        AuditLog.Record(db, "RunRedelivered", nameof(Run), past.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), past.CustomerId, $"as run {redelivery.Id}");
+        await db.SaveChangesAsync(ct);
+        await scheduler.RunNowAsync(connection.Id, new RunTicket(RunTrigger.Redelivery, redelivery.Id), ct);
+        return (redelivery.Id, null);
+    }
+
     /// <summary>Reruns a failed or cancelled run with the connection's current settings; the reason when it cannot be rerun.</summary>
     public async Task<(long? RunId, string? Conflict)> RerunAsync(long id, CancellationToken ct)
     {

@@ -98,10 +98,12 @@ public sealed class RunLifecycle(
             folder = await db.Runs.Where(r => r.Id == previous).Select(r => r.DumpFolder).FirstOrDefaultAsync(ct);
         }
         var names = streams.ToList();
-        var started = await DurablyAsync("starting", run.Id, () => recorder.StartAsync(run.Id, names, Node, folder, ct));
+        // One instant for the record and the keys: an exact redelivery takes its load time from the record.
+        var at = clock.GetUtcNow();
+        var started = await DurablyAsync("starting", run.Id, () => recorder.StartAsync(run.Id, names, Node, folder, ct, at));
         if (!started) logger.LogInformation("Run {Run} was cancelled before it started", run.Id);
         run.DumpFolder = folder;
-        run.StartedAt ??= clock.GetUtcNow();
+        run.StartedAt = at;
         return started;
     }
 

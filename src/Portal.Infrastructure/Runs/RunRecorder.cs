@@ -15,17 +15,19 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
     public DateTimeOffset Now => clock.GetUtcNow();
 
     public async Task<Run> CreateAsync(Connection connection, RunTrigger trigger, int attempt, long? rerunOf, CancellationToken ct, long? previousAttempt = null,
-        string? backfill = null)
+        string? backfill = null, long? redeliveryOf = null)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         // A retry, a recovery or a rerun of a backfill is the same backfill.
         var from = previousAttempt ?? rerunOf;
-        backfill ??= from is { } earlier ? await db.Runs.Where(r => r.Id == earlier).Select(r => r.BackfillJson).FirstOrDefaultAsync(ct) : null;
+        var earlierRun = from is { } earlier ? await db.Runs.Where(r => r.Id == earlier).Select(r => new { r.BackfillJson, r.RedeliveryOfId }).FirstOrDefaultAsync(ct) : null;
+        backfill ??= earlierRun?.BackfillJson;
+        redeliveryOf ??= earlierRun?.RedeliveryOfId;
         var run = new Run
         {
             ConnectionId = connection.Id, CustomerId = connection.CustomerId, Kind = connection.Kind,
             Trigger = trigger, Attempt = attempt, RerunOfId = rerunOf, PreviousAttemptId = previousAttempt, QueuedAt = clock.GetUtcNow(),
-            BackfillJson = backfill,
+            BackfillJson = backfill, RedeliveryOfId = redeliveryOf,
         };
         db.Runs.Add(run);
         await db.SaveChangesAsync(ct);
@@ -48,11 +50,12 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
     /// Queued → running, only if the run is still queued (a cancel may have ended it first, on any node): the
     /// database decides, so a cancelled run never starts. Records the node and, for a retried dump, its folder.
     /// </summary>
-    public async Task<bool> StartAsync(long runId, IEnumerable<string> streams, string node, string? dumpFolder, CancellationToken ct)
+    public async Task<bool> StartAsync(long runId, IEnumerable<string> streams, string node, string? dumpFolder, CancellationToken ct, DateTimeOffset? at = null)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var now = clock.GetUtcNow();
+        // The start is the run's load time (its keys' time macros): the caller passes the one it uses.
+        var now = at ?? clock.GetUtcNow();
         var started = await db.Runs.Where(r => r.Id == runId && r.Status == RunStatus.Queued && r.CancelRequestedAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, RunStatus.Running).SetProperty(r => r.StartedAt, now).SetProperty(r => r.HeartbeatAt, now)
                 .SetProperty(r => r.Node, node).SetProperty(r => r.DumpFolder, dumpFolder), ct);
@@ -150,7 +153,8 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
     public Task<bool> SucceedAsync(long runId, DeliveryOutcome outcome, CancellationToken ct) =>
         SucceedAsync(runId, outcome.Streams.Select(s => new StreamProgress(s.Name, s.Rows, s.Files.Count, s.Bytes)).ToList(), outcome.Keys,
             outcome.Streams.Where(s => s.NewMark is not null || s.CursorKind is not null).ToDictionary(s => s.Name, s => (s.NewMark, s.CursorKind)), ct,
-            receipt: outcome.ReceiptKey is { } key && outcome.ReceiptJson is { } json ? (key, Portal.Core.Receipts.ReceiptDocument.Parse(json)) : null);
+            receipt: outcome.ReceiptKey is { } key && outcome.ReceiptJson is { } json ? (key, Portal.Core.Receipts.ReceiptDocument.Parse(json)) : null,
+            ranges: outcome.Streams.ToDictionary(s => s.Name, s => (s.OldMark, s.BackfillTo ?? s.NewMark)));
 
     /// <summary>An artifact sync's success: per command its files and bytes; the keys are the archive folder and the pointer.</summary>
     public Task<bool> SucceedAsync(long runId, Artifacts.ArtifactSyncResult result, CancellationToken ct) =>
@@ -175,7 +179,8 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
     /// never contradicts the bucket. False when the run had ended otherwise.
     /// </summary>
     private async Task<bool> SucceedAsync(long runId, IReadOnlyList<StreamProgress> streamsDone, IReadOnlyList<string> keys,
-        IReadOnlyDictionary<string, (string? Mark, CursorKind? Kind)> marks, CancellationToken ct, string? note = null, (string Key, Portal.Core.Receipts.ReceiptDocument Document)? receipt = null)
+        IReadOnlyDictionary<string, (string? Mark, CursorKind? Kind)> marks, CancellationToken ct, string? note = null, (string Key, Portal.Core.Receipts.ReceiptDocument Document)? receipt = null,
+        IReadOnlyDictionary<string, (string? From, string? To)>? ranges = null)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -193,6 +198,7 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
             var stream = run.Streams.FirstOrDefault(x => x.Name == s.Name);
             if (stream is null) run.Streams.Add(stream = new RunStream { Name = s.Name });
             (stream.Rows, stream.Parts, stream.Bytes) = (s.Rows, s.Parts, s.Bytes);
+            if (ranges is not null && ranges.TryGetValue(s.Name, out var range)) (stream.CursorFrom, stream.CursorTo) = range;
         }
         run.Error = null;
         run.ErrorStep = null;

@@ -37,6 +37,16 @@ internal static class RunsApi
                 : TypedResults.Accepted($"/api/v1/runs/{runId}", new RunCreatedDto(runId!.Value));
         }).WithTags("Runs").RequireAuthorization(Policies.Operate);
 
+        // The same rows to the same keys: an exact redelivery of a delivered stream-export run.
+        api.MapPost("/runs/{id:long}/redeliver", async Task<IResult> (long id, RunActions runs, CancellationToken ct) =>
+            await runs.RedeliverAsync(id, ct) switch
+            {
+                null => TypedResults.NotFound(),
+                { Conflict: { } conflict } => TypedResults.Problem(title: "Cannot redeliver", detail: conflict, statusCode: StatusCodes.Status409Conflict),
+                { RunId: { } runId } => TypedResults.Accepted($"/api/v1/runs/{runId}", new RunCreatedDto(runId)),
+                _ => TypedResults.NotFound(),
+            }).WithTags("Runs").RequireAuthorization(Policies.Operate);
+
         // A one-off run of (from, to] for chosen streams that moves no mark.
         api.MapPost("/connections/{id:guid}/backfills", async Task<IResult> (Guid id, BackfillRequest request, RunActions runs, CancellationToken ct) =>
             await runs.BackfillAsync(id, request.Streams, request.From, request.To, ct) is { } run
@@ -116,12 +126,15 @@ public sealed record RunDto(
     /// <summary>A backfill's streams and range; null for other runs.</summary>
     public BackfillRange? Backfill { get; init; }
 
+    /// <summary>The run an exact redelivery repeats.</summary>
+    public long? RedeliveryOf { get; init; }
+
     public static RunDto From(Run r) => new(
         r.Id, r.ConnectionId, r.CustomerId, r.Kind.ToString(), r.Status.ToString(), r.Trigger.ToString(), r.RerunOfId, r.PreviousAttemptId, r.Resolved, r.Attempt,
         r.QueuedAt, r.StartedAt, r.FinishedAt, r.HeartbeatAt, r.StartedAt is { } s ? ((r.FinishedAt ?? DateTimeOffset.UtcNow) - s).TotalSeconds : null,
         r.Rows, r.Bytes, r.Parts, r.Error, r.ErrorStep,
         r.Streams.OrderBy(s => s.Id).Select(s => new RunStreamDto(s.Name, s.Rows, s.Parts, s.Bytes, s.Total, s.StartedAt, s.FinishedAt)).ToList(),
-        r.Keys(), r.Node, r.DumpFolder, r.CancelRequestedAt) { Backfill = r.Backfill };
+        r.Keys(), r.Node, r.DumpFolder, r.CancelRequestedAt) { Backfill = r.Backfill, RedeliveryOf = r.RedeliveryOfId };
 }
 
 public sealed record RunStreamDto(string Name, long Rows, int Parts, long Bytes, long? Total, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);

@@ -171,4 +171,66 @@ public sealed class StreamMarkTests(CephServer ceph) : IDisposable
         }
         Assert.Equal(0, (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/runs?connectionId={connection}")).GetProperty("total").GetInt32());
     }
+
+    private async Task<Dictionary<string, string>> Sha256sAsync(Guid connection, IEnumerable<string> keys)
+    {
+        var bucket = (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/connections/{connection}")).GetProperty("bucket").GetString()!;
+        using var s3 = ceph.CreateClient();
+        var hashes = new Dictionary<string, string>();
+        foreach (var key in keys)
+        {
+            using var body = await s3.GetObjectAsync(bucket, key);
+            hashes[key] = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(body.ResponseStream));
+        }
+        return hashes;
+    }
+
+    private static List<string> DataKeys(JsonElement run) =>
+        run.GetProperty("keys").EnumerateArray().Select(k => k.GetString()!).Where(k => !k.Contains("_manifests/", StringComparison.Ordinal)).ToList();
+
+    [Fact]
+    public async Task An_exact_redelivery_twice_writes_the_same_keys_with_the_same_bytes_and_moves_no_mark()
+    {
+        var connection = await ConnectionAsync();
+        // Keys that change with every run unless the run's own id and load time are used again.
+        var update = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/connections/{connection}");
+        var db = Path.Combine(_app.DataDirectory, "sources", "chinook.sqlite");
+        await using (var scope = _app.Services.CreateSystemScope())
+        {
+            var context = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            var c = await context.Connections.SingleAsync(x => x.Id == connection);
+            c.Template = "{stream_name}/{cursor_date_time}/{iso_date_time}/{connection_run_id}_{stream_run_id}_{part}.{extension}";
+            c.Format = "jsonl";
+            c.Compression = "gzip";
+            await context.SaveChangesAsync();
+        }
+        var first = await RunAsync(connection);
+        BigTables.Execute(db, "INSERT INTO Invoice (InvoiceId, CustomerId, InvoiceDate, Total) VALUES (413, 1, '2030-01-01 00:00:00', 1.5)");
+        var second = await RunAsync(connection); // another run in between: its rows are not the first run's
+        Assert.Equal(1, second.GetProperty("streams")[0].GetProperty("rows").GetInt64());
+        var firstId = first.GetProperty("id").GetInt64();
+        var expected = await Sha256sAsync(connection, DataKeys(first));
+
+        var redeliveries = new List<JsonElement>();
+        for (var i = 0; i < 2; i++)
+        {
+            var started = await Admin.PostAsync($"/api/v1/runs/{firstId}/redeliver", null);
+            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+            var run = await Admin.WaitForEndAsync((await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
+            Assert.Equal(("Succeeded", "Redelivery", firstId), (run.GetProperty("status").GetString(), run.GetProperty("trigger").GetString(), run.GetProperty("redeliveryOf").GetInt64()));
+            Assert.Equal(DataKeys(first), DataKeys(run));
+            Assert.Equal(expected, await Sha256sAsync(connection, DataKeys(run)));
+            redeliveries.Add(run);
+        }
+        Assert.Equal("413", await MarkAsync(connection));
+        // Its manifest says what it repeats.
+        var bucket = update.GetProperty("bucket").GetString()!;
+        using var s3 = ceph.CreateClient();
+        using var body = await s3.GetObjectAsync(bucket, redeliveries[1].GetProperty("keys").EnumerateArray().Last().GetString()!);
+        using var manifest = await JsonDocument.ParseAsync(body.ResponseStream);
+        Assert.Equal(firstId, manifest.RootElement.GetProperty("redelivery_of").GetInt64());
+
+        // A failed run, a dump or a run that never ran is not redelivered.
+        Assert.Equal(HttpStatusCode.NotFound, (await Admin.PostAsync("/api/v1/runs/999999/redeliver", null)).StatusCode);
+    }
 }

@@ -63,6 +63,7 @@ public sealed class RoleMatrixTests(PortalAppFactory app, ITestOutputHelper outp
         ["GET /api/v1/runs/{id}"] = [A, CS, O, C],
         ["GET /api/v1/runs/{id}/events"] = [A, CS, O, C],
         ["POST /api/v1/runs/{id}/rerun"] = [A, O],
+        ["POST /api/v1/runs/{id}/redeliver"] = [A, O],
         ["POST /api/v1/runs/{id}/cancel"] = [A, O],
         ["GET /api/v1/users"] = [A],
         ["POST /api/v1/users"] = [A],

@@ -861,6 +861,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset>("QueuedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long?>("RedeliveryOfId")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("RerunOfId")
                         .HasColumnType("bigint");
 
@@ -945,6 +948,12 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Property<long>("Bytes")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("CursorFrom")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CursorTo")
+                        .HasColumnType("text");
 
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");

@@ -840,6 +840,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("QueuedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("RedeliveryOfId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("RerunOfId")
                         .HasColumnType("INTEGER");
 
@@ -920,6 +923,12 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Property<long>("Bytes")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("CursorFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CursorTo")
+                        .HasColumnType("TEXT");
 
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
