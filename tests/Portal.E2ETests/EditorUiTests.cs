@@ -70,7 +70,10 @@ public sealed class EditorUiTests(PortalServer server, CephServer ceph)
         // A typo is marked where it is, and the keys come back when it is fixed.
         var template = page.Locator("#key-template-input");
         await template.FillAsync("");
-        await template.PressSequentiallyAsync("{stream_name}/{dat}/{stream_name}_{part}.{extension}");
+        const string typo = "{stream_name}/{dat}/{stream_name}_{part}.{extension}";
+        await template.PressSequentiallyAsync(typo);
+        // The preview follows once the typing pauses: wait for it to show the whole template, not a state on the way.
+        await Assertions.Expect(page.Locator("[data-testid=template-mirror]")).ToHaveTextAsync(typo);
         await Assertions.Expect(page.Locator("[data-testid=template-mirror] mark.kt-error")).ToHaveTextAsync("{dat}");
         await Assertions.Expect(page.Locator("[data-testid=template-errors] [data-code=unknown_macro]")).ToHaveAttributeAsync("data-position", "14");
         await Assertions.Expect(Keys(page)).ToHaveCountAsync(0);
@@ -93,7 +96,10 @@ public sealed class EditorUiTests(PortalServer server, CephServer ceph)
         await PortalServer.OpenAsync(page, $"/buckets/{connectionId}?prefix={Uri.EscapeDataString(expected[..(expected.LastIndexOf('/') + 1)])}");
         await Assertions.Expect(page.Locator("[data-testid=object]", new() { HasText = "invoice_000000000000.jsonl.gz" })).ToHaveCountAsync(1);
         using var s3 = ceph.CreateClient();
-        Assert.Equal(expected, (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects.Single().Key);
+        var objects = (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects.Select(o => o.Key).ToList();
+        // The data file where the preview said, and the run's manifest (on by default for stream exports) beside the data.
+        Assert.Equal([expected], objects.Where(k => !k.StartsWith("sales/_manifests/", StringComparison.Ordinal)));
+        Assert.Single(objects, k => k.StartsWith("sales/_manifests/", StringComparison.Ordinal));
     }
 
     [Fact]

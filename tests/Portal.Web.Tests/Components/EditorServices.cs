@@ -32,6 +32,7 @@ internal static class EditorServices
         services.AddSingleton<SourceService>();
         services.AddSingleton<ArtifactFolders>();
         services.AddSingleton<ConnectionWriter>();
+        services.AddSingleton<StreamMarks>();
         return services;
     }
 
