@@ -1,6 +1,5 @@
 namespace Portal.Infrastructure.Buckets;
 
-using System.Security.Cryptography;
 using Amazon.S3;
 using Microsoft.Extensions.Options;
 using Portal.Core.Buckets;
@@ -32,7 +31,7 @@ public sealed class ManifestVerifier(BucketClients clients, IOptions<BucketOptio
         var modified = new List<FileMismatch>();
         var found = 0;
         var hashed = 0;
-        var outside = files.Where(f => BucketPaths.Key(connection.Prefix, f.Key) is null).Select(f => f.Key).ToList();
+        var outside = files.Where(f => BucketPaths.Key(connection.Prefix, f.Key) is null).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
         await Parallel.ForEachAsync(files.Where(f => !outside.Contains(f.Key)), new ParallelOptions { MaxDegreeOfParallelism = options.Value.VerifyParallelism, CancellationToken = ct },
             async (file, token) =>
             {
@@ -53,8 +52,7 @@ public sealed class ManifestVerifier(BucketClients clients, IOptions<BucketOptio
                     return;
                 }
                 if (!sha256 || file.Sha256.Length == 0) return;
-                using var response = await BucketClients.CallAsync(connection, $"reading {file.Key}", () => s3.GetObjectAsync(connection.Bucket, file.Key, token));
-                var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(response.ResponseStream, token));
+                var hash = await SmallObjects.Sha256Async(s3, connection, file.Key, token);
                 Interlocked.Increment(ref hashed);
                 if (!string.Equals(hash, file.Sha256, StringComparison.OrdinalIgnoreCase))
                     lock (modified) modified.Add(new FileMismatch(file.Key, "its sha256 differs from the manifest's"));

@@ -1,6 +1,5 @@
 namespace Portal.Infrastructure.Buckets;
 
-using System.Security.Cryptography;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Options;
@@ -92,8 +91,7 @@ public sealed class ReceiptVerifier(BucketClients clients, IOptions<BucketOption
         var files = check.SameSize.Where(f => f.Sha256.Length > 0).ToList();
         await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = options.Value.VerifyParallelism, CancellationToken = ct }, async (file, token) =>
         {
-            using var response = await BucketClients.CallAsync(connection, $"reading {file.Key}", () => s3.GetObjectAsync(connection.Bucket, file.Key, token));
-            var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(response.ResponseStream, token));
+            var hash = await SmallObjects.Sha256Async(s3, connection, file.Key, token);
             lock (check) check.Hashed(file.Key, hash);
             step(1);
         });

@@ -61,8 +61,7 @@ public sealed class ConnectionService(IDbContextFactory<PortalDbContext> context
             .Require(note is null || note.Length <= 2_000, "note", "A note has at most 2,000 characters.");
         if (errors.IsValid)
         {
-            foreach (var error in ConnectionValidator.LintTemplate(template, connection.Kind, connection.Prefix, connection.Format, connection.Compression,
-                         ConnectionPreviewStreams.Of(connection).Select(s => new StreamShape(s.Name, s.Cursor is not null)).ToList()).Where(f => f.Severity == DiagnosticSeverity.Error))
+            foreach (var error in Lint(connection, template).Where(f => f.Severity == DiagnosticSeverity.Error))
                 errors.Add("template", error.Message);
         }
         errors.ThrowIfInvalid();
@@ -81,8 +80,7 @@ public sealed class ConnectionService(IDbContextFactory<PortalDbContext> context
         var connection = await db.Connections.Include(c => c.Streams).FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
             ?? throw new KeyNotFoundException($"No connection {id}.");
         var text = string.IsNullOrWhiteSpace(template) ? null : template;
-        var findings = ConnectionValidator.LintTemplate(text, connection.Kind, connection.Prefix, connection.Format, connection.Compression,
-            ConnectionPreviewStreams.Of(connection).Select(s => new StreamShape(s.Name, s.Cursor is not null)).ToList());
+        var findings = Lint(connection, text);
         var errors = new FieldErrors();
         foreach (var error in findings.Where(f => f.Severity == DiagnosticSeverity.Error))
             errors.Add("template", error.Message);
@@ -94,6 +92,11 @@ public sealed class ConnectionService(IDbContextFactory<PortalDbContext> context
         connection.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    // A template (the kind's default when empty) linted against the connection's prefix, format and streams.
+    private static IReadOnlyList<KeyDiagnostic> Lint(Connection connection, string? template) =>
+        ConnectionValidator.LintTemplate(template, connection.Kind, connection.Prefix, connection.Format, connection.Compression,
+            ConnectionPreviewStreams.Of(connection).Select(s => new StreamShape(s.Name, s.Cursor is not null)).ToList());
 }
 
 /// <summary>A connection as the lists show it.</summary>

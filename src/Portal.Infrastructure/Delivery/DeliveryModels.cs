@@ -12,18 +12,15 @@ public sealed record DeliveryRequest(long RunId, string ConnectionRunId, DateTim
     /// <summary>Called with a new dump's folder name before anything is written into it (the run records it, for its retries).</summary>
     public Func<string, CancellationToken, Task>? FolderChosen { get; init; }
 
-    /// <summary>A backfill: only these streams, only their rows in the range, and no mark moves.</summary>
-    public Portal.Core.Runs.BackfillRange? Backfill { get; init; }
-
     /// <summary>
-    /// An exact redelivery: per stream of the run it repeats, the cursor range that run read (To null: it read nothing,
-    /// or the stream has no cursor and is read whole). Only these streams run, and no mark moves.
+    /// Cursor ranges of its own, per stream, for a backfill (its range for each chosen stream) or an exact redelivery (the
+    /// ranges the repeated run read; To null: it read nothing, or the stream has no cursor and is read whole). Only these
+    /// streams run, and no mark moves. Null for a run that reads from each stream's mark.
     /// </summary>
-    public IReadOnlyDictionary<string, (string? From, string? To)>? Redelivery { get; init; }
+    public IReadOnlyDictionary<string, (string? From, string? To)>? Ranges { get; init; }
 
-    /// <summary>Whether a stream takes part in this run (every stream, a backfill's, or those of the run redelivered).</summary>
-    public bool Includes(string stream) =>
-        (Backfill is null || Backfill.Streams.Contains(stream, StringComparer.Ordinal)) && (Redelivery is null || Redelivery.ContainsKey(stream));
+    /// <summary>Whether a stream takes part in this run (every stream, or those given ranges).</summary>
+    public bool Includes(string stream) => Ranges is null || Ranges.ContainsKey(stream);
 }
 
 /// <summary>Progress of a stream while it runs.</summary>
@@ -37,8 +34,8 @@ public sealed record StreamOutcome(string Name, long Rows, IReadOnlyList<Deliver
     /// <summary>The mark the run started from (the rows read are above it, up to <see cref="NewMark"/>); null without a cursor or on a first run.</summary>
     public string? OldMark { get; init; }
 
-    /// <summary>A backfill's upper bound (the rows read are up to it); its <see cref="NewMark"/> is null, as no mark moves.</summary>
-    public string? BackfillTo { get; init; }
+    /// <summary>The upper bound of a range of its own (a backfill, a redelivery); its <see cref="NewMark"/> is null, as no mark moves.</summary>
+    public string? RangeTo { get; init; }
 }
 
 /// <summary>What a run delivered: per stream, and the receipt it wrote last (dumps).</summary>

@@ -208,37 +208,25 @@ public sealed class DeliveryRunner(
         var read = true;
         var keyCursor = KeyTemplates.ConnectionPreviewStreams.CursorOf(stream);
         string? oldMark = connection.Kind == DeliveryKind.StreamExport && stream.CursorColumn is not null ? stream.CursorValue ?? stream.CursorStart : null;
-        if (run.Backfill is { } backfill && stream.CursorColumn is { } backfillColumn)
+        if (run.Ranges is { } ranges && stream.CursorColumn is { } fixedColumn && ranges.TryGetValue(stream.Name, out var given))
         {
-            // A backfill reads its own range and moves no mark; its cursor macros start at the range's lower bound.
-            at($"reading the cursor column {backfillColumn} of {stream.Table}");
-            var cursor = await reader.CursorAsync(stream.Table, backfillColumn, ct)
-                ?? throw new CursorColumnException($"The cursor column '{backfillColumn}' of '{stream.Table}' holds no values yet: there is nothing to backfill.");
-            foreach (var bound in new[] { backfill.From, backfill.To }.OfType<string>())
-            {
-                if (CursorMarks.MarkProblem(cursor.Kind, bound) is { } problem)
-                    throw new CursorColumnException($"The backfill's bound does not fit the cursor column '{backfillColumn}' of '{stream.Table}': {problem}");
-            }
-            cursorKind = cursor.Kind;
-            range = new CursorRange(cursor, backfill.From, backfill.To);
-            keyCursor = KeyTemplates.KeyPreviewService.CursorOf(backfill.From);
-            oldMark = backfill.From;
-            newMark = null;
-        }
-        else if (run.Redelivery is { } redelivery && stream.CursorColumn is { } redeliveredColumn && redelivery.TryGetValue(stream.Name, out var past))
-        {
-            // The past run's own range again, its cursor macros at its start: the same rows, under the same keys.
-            keyCursor = KeyTemplates.KeyPreviewService.CursorOf(past.From);
-            oldMark = past.From;
-            newMark = null;
+            // A backfill or an exact redelivery reads a range of its own and moves no mark; its cursor macros start at the
+            // range's lower bound. No upper bound (or an empty range): the run it repeats read nothing.
+            keyCursor = KeyTemplates.KeyPreviewService.CursorOf(given.From);
+            oldMark = given.From;
             read = false;
-            if (past.To is { } to && past.To != past.From)
+            if (given.To is { } to && to != given.From)
             {
-                at($"reading the cursor column {redeliveredColumn} of {stream.Table}");
-                var cursor = await reader.CursorAsync(stream.Table, redeliveredColumn, ct)
-                    ?? throw new CursorColumnException($"The cursor column '{redeliveredColumn}' of '{stream.Table}' holds no values any more: the run cannot be redelivered.");
+                at($"reading the cursor column {fixedColumn} of {stream.Table}");
+                var cursor = await reader.CursorAsync(stream.Table, fixedColumn, ct)
+                    ?? throw new CursorColumnException($"The cursor column '{fixedColumn}' of '{stream.Table}' holds no values: the range ({given.From ?? "start"}, {to}] cannot be read.");
+                foreach (var bound in new[] { given.From, to }.OfType<string>())
+                {
+                    if (CursorMarks.MarkProblem(cursor.Kind, bound) is { } problem)
+                        throw new CursorColumnException($"The range's bound does not fit the cursor column '{fixedColumn}' of '{stream.Table}': {problem}");
+                }
                 cursorKind = cursor.Kind;
-                range = new CursorRange(cursor, past.From, to);
+                range = new CursorRange(cursor, given.From, to);
                 read = true;
             }
         }
@@ -328,9 +316,8 @@ public sealed class DeliveryRunner(
         return new StreamOutcome(stream.Name, roller.Rows, roller.Files, schemaKey, newMark, cursorKind)
         {
             OldMark = oldMark,
-            // A backfill's manifest says which range it read.
-            BackfillTo = run.Backfill is not null && stream.CursorColumn is not null ? run.Backfill.To
-                : run.Redelivery is not null && stream.CursorColumn is not null && run.Redelivery.TryGetValue(stream.Name, out var redelivered) ? redelivered.To : null,
+            // A backfill's or a redelivery's manifest says which range it read.
+            RangeTo = stream.CursorColumn is not null && run.Ranges?.TryGetValue(stream.Name, out var fixedRange) == true ? fixedRange.To : null,
         };
     }
 

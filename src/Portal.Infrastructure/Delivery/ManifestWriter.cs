@@ -73,6 +73,6 @@ public sealed class ManifestWriter(
 
     /// <summary>The streams of a delivered stream export or dump as the manifest lists them.</summary>
     public static IReadOnlyList<ManifestStream> StreamsOf(DeliveryOutcome outcome) =>
-        outcome.Streams.Select(s => new ManifestStream(s.Name, s.OldMark, s.BackfillTo ?? s.NewMark, s.Rows,
+        outcome.Streams.Select(s => new ManifestStream(s.Name, s.OldMark, s.RangeTo ?? s.NewMark, s.Rows,
             s.Files.Select(f => new ReceiptFile(f.Key, f.Bytes, f.Rows, f.Sha256)).ToList(), s.SchemaKey)).ToList();
 }

@@ -82,10 +82,10 @@ public sealed class DeliveryJob(
                 ? await db.Runs.AsNoTracking().Include(r => r.Streams).FirstOrDefaultAsync(r => r.Id == of, scope.Token)
                     ?? throw new InvalidOperationException($"Run {of}, which this run redelivers, no longer exists.")
                 : null;
-            var redelivery = original?.Streams.ToDictionary(s => s.Name, s => (s.CursorFrom, s.CursorTo), StringComparer.Ordinal);
+            var ranges = original?.Streams.ToDictionary(s => s.Name, s => (s.CursorFrom, s.CursorTo), StringComparer.Ordinal)
+                ?? backfill?.Streams.Distinct(StringComparer.Ordinal).ToDictionary(s => s, _ => (backfill.From, (string?)backfill.To), StringComparer.Ordinal);
             if (!await lifecycle.BeginAsync(run, connection.Streams.OrderBy(s => s.Position).Select(s => s.Name)
-                    .Where(name => (backfill is null || backfill.Streams.Contains(name, StringComparer.Ordinal)) && (redelivery is null || redelivery.ContainsKey(name))),
-                    scope.Token)) return;
+                    .Where(name => ranges is null || ranges.ContainsKey(name)), scope.Token)) return;
             var source = connection.SourceId is { } sourceId ? await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sourceId, scope.Token) : null;
             if (source is null) throw new InvalidOperationException("The connection has no source to read from: choose one in the connection's settings.");
             DeliveryOutcome outcome;
@@ -102,11 +102,10 @@ public sealed class DeliveryJob(
                 }
                 var request = new DeliveryRequest(run.Id, (original?.ConnectionRunId ?? run.ConnectionRunId).ToString(), original?.StartedAt ?? run.StartedAt ?? recorder.Now)
                 {
-                    Redelivery = redelivery,
+                    Ranges = ranges,
                     DumpFolder = run.DumpFolder,
                     FoldersTaken = connection.Kind == Core.Connections.DeliveryKind.Dump ? await lifecycle.FoldersTakenAsync(run, scope.Token) : null,
                     FolderChosen = (folder, ct) => lifecycle.FolderChosenAsync(run.Id, folder, ct),
-                    Backfill = backfill,
                 };
                 outcome = await runner.RunAsync(connection, source, request, progress.Report, progress.Note, scope.Token);
                 if (connection.WritesManifests)

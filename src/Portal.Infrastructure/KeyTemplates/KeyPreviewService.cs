@@ -13,7 +13,7 @@ using Portal.Infrastructure.Scheduling;
 
 /// <summary>
 /// Previews the keys of a template, for the API (any values, realistic defaults) and for the
-/// connection editor (the connection's streams, now and its next scheduled runs).
+/// connection editor (a draft, saved or not: now and its next scheduled runs).
 /// </summary>
 public sealed class KeyPreviewService(IDbContextFactory<PortalDbContext> contexts, ICurrentActor actor, TimeProvider clock)
 {
@@ -50,19 +50,6 @@ public sealed class KeyPreviewService(IDbContextFactory<PortalDbContext> context
         var run = new PreviewRun(load, input.ConnectionRunId ?? Guid.NewGuid().ToString());
         return KeyPreview.Build(template, input.Prefix ?? connection?.Prefix, FileFormats.Extension(format, compression),
             connection?.Id.ToString() ?? input.ConnectionId ?? Guid.NewGuid().ToString(), streams, [run], parts);
-    }
-
-    /// <summary>The keys a connection would write with <paramref name="template"/>: a run now and the next three scheduled runs, parts 0 and 1.</summary>
-    public ConnectionPreview PreviewConnection(Connection connection, string? template, int scheduledRuns = 3)
-    {
-        var now = Truncate(clock.GetUtcNow());
-        var loads = new List<DateTimeOffset> { now };
-        if (CronSchedule.TryParse(connection.Schedule, out var schedule, out _) && connection.Schedule is not null)
-            loads.AddRange(schedule!.Next(now, scheduledRuns));
-        var runs = loads.Select((t, i) => new PreviewRun(t, KeyPreview.StreamRunId(connection.Id.ToString(), "run-" + i))).ToList();
-        var result = KeyPreview.Build(template, connection.Prefix, FileFormats.Extension(connection.Format, connection.Compression),
-            connection.Id.ToString(), ConnectionPreviewStreams.Of(connection), runs, parts: 2);
-        return new ConnectionPreview(runs, result);
     }
 
     /// <summary>
@@ -139,8 +126,6 @@ public sealed class KeyPreviewService(IDbContextFactory<PortalDbContext> context
         new DateTimeOffset(time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
 }
 
-/// <summary>A connection's previewed runs and keys.</summary>
-public sealed record ConnectionPreview(IReadOnlyList<PreviewRun> Runs, PreviewResult Result);
 
 /// <summary>What shapes a connection's keys, as the editor holds it (saved or not).</summary>
 public sealed record KeyDraft(Guid ConnectionId, DeliveryKind Kind, string? Prefix, string? Template, string Format, string Compression, string? Schedule,

@@ -154,7 +154,7 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         SucceedAsync(runId, outcome.Streams.Select(s => new StreamProgress(s.Name, s.Rows, s.Files.Count, s.Bytes)).ToList(), outcome.Keys,
             outcome.Streams.Where(s => s.NewMark is not null || s.CursorKind is not null).ToDictionary(s => s.Name, s => (s.NewMark, s.CursorKind)), ct,
             receipt: outcome.ReceiptKey is { } key && outcome.ReceiptJson is { } json ? (key, Portal.Core.Receipts.ReceiptDocument.Parse(json)) : null,
-            ranges: outcome.Streams.ToDictionary(s => s.Name, s => (s.OldMark, s.BackfillTo ?? s.NewMark)));
+            ranges: outcome.Streams.ToDictionary(s => s.Name, s => (s.OldMark, s.RangeTo ?? s.NewMark)));
 
     /// <summary>An artifact sync's success: per command its files and bytes; the keys are the archive folder and the pointer.</summary>
     public Task<bool> SucceedAsync(long runId, Artifacts.ArtifactSyncResult result, CancellationToken ct) =>

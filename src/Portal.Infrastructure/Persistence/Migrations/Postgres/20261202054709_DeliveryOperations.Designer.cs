@@ -12,8 +12,8 @@ using Portal.Infrastructure.Persistence;
 namespace Portal.Infrastructure.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPortalDbContext))]
-    [Migration("20261202045401_RunRangesAndRedelivery")]
-    partial class RunRangesAndRedelivery
+    [Migration("20261202054709_DeliveryOperations")]
+    partial class DeliveryOperations
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

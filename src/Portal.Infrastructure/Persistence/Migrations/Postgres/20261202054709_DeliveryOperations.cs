@@ -2,10 +2,10 @@
 
 #nullable disable
 
-namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
+namespace Portal.Infrastructure.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class RunRangesAndRedelivery : Migration
+    public partial class DeliveryOperations : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -13,19 +13,31 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "CursorFrom",
                 table: "RunStreams",
-                type: "TEXT",
+                type: "text",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "CursorTo",
                 table: "RunStreams",
-                type: "TEXT",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "BackfillJson",
+                table: "Runs",
+                type: "text",
                 nullable: true);
 
             migrationBuilder.AddColumn<long>(
                 name: "RedeliveryOfId",
                 table: "Runs",
-                type: "INTEGER",
+                type: "bigint",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "Manifests",
+                table: "Connections",
+                type: "boolean",
                 nullable: true);
         }
 
@@ -41,8 +53,16 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                 table: "RunStreams");
 
             migrationBuilder.DropColumn(
+                name: "BackfillJson",
+                table: "Runs");
+
+            migrationBuilder.DropColumn(
                 name: "RedeliveryOfId",
                 table: "Runs");
+
+            migrationBuilder.DropColumn(
+                name: "Manifests",
+                table: "Connections");
         }
     }
 }
