@@ -79,6 +79,9 @@ public sealed class Connection : ICustomerOwned
     /// <summary>Whether runs write a manifest: the setting, else the kind's default.</summary>
     public bool WritesManifests => Manifests ?? Kind == DeliveryKind.StreamExport;
 
+    /// <summary>Stream exports: whether a removed or retyped column fails the run or carries on (the default) and says so.</summary>
+    public SchemaChangePolicy OnSchemaChange { get; set; } = SchemaChangePolicy.CarryOn;
+
     public List<ConnectionStream> Streams { get; set; } = [];
 
     /// <summary>For artifact syncs: the schedules and their dbt commands.</summary>

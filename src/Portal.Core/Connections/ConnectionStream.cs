@@ -26,4 +26,13 @@ public sealed class ConnectionStream
     public Sources.CursorKind? CursorKind { get; set; }
 
     public int Position { get; set; }
+
+    /// <summary>
+    /// The columns the last successful run delivered (<see cref="Formats.StreamSchema.Serialize"/>), to tell the next run's
+    /// changes; null until a stream export's first delivery.
+    /// </summary>
+    public string? SchemaJson { get; set; }
+
+    /// <summary>The schema file that describes the stream's files now (<c>_schemas/{stream}/{run_id}.json</c>).</summary>
+    public string? SchemaKey { get; set; }
 }

@@ -24,12 +24,15 @@ public static class NotificationEvents
     /// <summary>An artifact sync delivered.</summary>
     public const string ArtifactsDelivered = "artifacts.delivered";
 
+    /// <summary>A stream export's run found columns added, removed or changed in kind (sent when it delivered, or when it failed for it).</summary>
+    public const string SchemaChanged = "schema.changed";
+
     /// <summary>Sent by a channel's "Send test"; never matched by rules.</summary>
     public const string Test = "test";
 
     /// <summary>Every event a rule may name, in the order the UI lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [RunFailed, RunRecovered, ConnectionFailing, ConnectionPaused, DumpDelivered, ExportDelivered, ArtifactsDelivered];
+        [RunFailed, RunRecovered, ConnectionFailing, ConnectionPaused, DumpDelivered, ExportDelivered, ArtifactsDelivered, SchemaChanged];
 
     public static bool IsKnown(string name) => All.Contains(name, StringComparer.Ordinal);
 

@@ -11,6 +11,9 @@ using Portal.Core.KeyTemplates;
 public sealed record ManifestStream(string Name, string? CursorFrom, string? CursorTo, long Rows, IReadOnlyList<ReceiptFile> Files, string? SchemaKey)
 {
     public long Bytes => Files.Sum(f => f.Bytes);
+
+    /// <summary>How the stream's columns changed since its last delivery (its schema file is then new).</summary>
+    public IReadOnlyList<Formats.SchemaChange> SchemaChanges { get; init; } = [];
 }
 
 /// <summary>A run as its manifest names it; a failed run has an error class and no files.</summary>
@@ -65,6 +68,7 @@ public static class RunManifest
             ["cursor_rule"] = "cursor_from < cursor <= cursor_to",
             ["row_count"] = list.Sum(s => s.Rows),
             ["bytes"] = list.Sum(s => s.Bytes),
+            ["schema_changed"] = list.Any(s => s.SchemaChanges.Count > 0),
             ["streams"] = new JsonArray(list.Select(s => (JsonNode)new JsonObject
             {
                 ["name"] = s.Name,
@@ -73,6 +77,8 @@ public static class RunManifest
                 ["row_count"] = s.Rows,
                 ["bytes"] = s.Bytes,
                 ["schema"] = s.SchemaKey,
+                ["schema_changed"] = s.SchemaChanges.Count > 0,
+                ["schema_changes"] = new JsonArray(s.SchemaChanges.Select(c => (JsonNode)c.ToJson()).ToArray()),
                 ["files"] = new JsonArray(s.Files.Select(f => (JsonNode)new JsonObject
                 {
                     ["key"] = f.Key, ["bytes"] = f.Bytes, ["rows"] = f.Rows, ["sha256"] = f.Sha256,

@@ -78,6 +78,9 @@ public sealed class Run : ICustomerOwned
     /// <summary>The run an exact redelivery repeats (same cursor ranges, same keys); null for every other run.</summary>
     public long? RedeliveryOfId { get; set; }
 
+    /// <summary>The failed dump a resume completes (in its folder, writing only the tables without a complete set of files); null for every other run.</summary>
+    public long? ResumeOfId { get; set; }
+
     /// <summary>A backfill's streams and range as JSON (<see cref="BackfillRange"/>); null for every other run.</summary>
     public string? BackfillJson { get; set; }
 

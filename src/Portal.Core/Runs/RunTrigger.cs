@@ -12,4 +12,7 @@ public enum RunTrigger
 
     /// <summary>An exact redelivery of a past stream-export run: its own cursor ranges, written to the same keys.</summary>
     Redelivery,
+
+    /// <summary>Completes a failed dump in its own folder: only the tables without a complete set of files, then the receipt.</summary>
+    Resume,
 }

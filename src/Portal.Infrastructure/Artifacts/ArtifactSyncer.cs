@@ -30,13 +30,17 @@ public sealed class ArtifactSyncer
 
         // Each command's file count is known before the first upload: its progress bar fills by files archived.
         foreach (var (command, list) in files) progress?.Invoke(new Delivery.StreamProgress(ArtifactLayout.CommandName(command.Id, command.Command), 0, 0, 0, list.Count));
+        var archived = new Dictionary<long, List<Delivery.DeliveredFile>>();
         foreach (var (command, list) in files)
         {
             var (done, bytes, name) = (0, 0L, ArtifactLayout.CommandName(command.Id, command.Command));
+            var written = archived[command.Id] = [];
             foreach (var (path, relative) in list)
             {
-                await PutFileAsync(s3, connection, ArtifactLayout.FileKey(archive, command.Id, command.Command, relative), path, md5: null, ct);
-                bytes += new FileInfo(path).Length;
+                var key = ArtifactLayout.FileKey(archive, command.Id, command.Command, relative);
+                var (length, sha256) = await PutFileAsync(s3, connection, key, path, md5: null, ct, runId);
+                written.Add(new Delivery.DeliveredFile(key, length, 0, sha256));
+                bytes += length;
                 progress?.Invoke(new Delivery.StreamProgress(name, 0, ++done, bytes, list.Count));
             }
         }
@@ -59,7 +63,7 @@ public sealed class ArtifactSyncer
                 await PutFileAsync(s3, connection, key, path, md5, ct);
                 uploaded++;
             }
-            results.Add(new ArtifactCommandResult(command.Id, command.Command, list.Count, bytes, uploaded, summaries[command.Id]));
+            results.Add(new ArtifactCommandResult(command.Id, command.Command, list.Count, bytes, uploaded, summaries[command.Id]) { Archived = archived[command.Id] });
         }
         var stale = existing.Keys.Where(k => !wanted.Contains(k)).ToList();
         foreach (var chunk in stale.Chunk(1000))
@@ -122,17 +126,27 @@ public sealed class ArtifactSyncer
         }).ToArray()),
     };
 
-    // Files go up byte for byte, streamed from disk; PutObject takes up to 5 GB, more than any target/ file.
-    private static async Task PutFileAsync(IAmazonS3 s3, Connection c, string key, string path, string? md5, CancellationToken ct)
+    // Files go up byte for byte, streamed from disk; PutObject takes up to 5 GB, more than any target/ file. An archived
+    // file carries the run and its SHA-256 (as every data object does) and the manifest lists it; its size and hash are those sent.
+    private static async Task<(long Bytes, string Sha256)> PutFileAsync(IAmazonS3 s3, Connection c, string key, string path, string? md5, CancellationToken ct, long? runId = null)
     {
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
+        var length = file.Position;
+        file.Position = 0;
         var request = new PutObjectRequest
         {
             BucketName = c.Bucket, Key = key, InputStream = file, AutoCloseStream = false,
             ContentType = ContentTypes.For(path),
         };
         if (md5 is not null) request.Metadata[Md5Metadata] = md5;
+        if (runId is { } run)
+        {
+            request.Metadata[Delivery.PartRoller.RunIdMetadata] = run.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            request.Metadata[Delivery.PartRoller.Sha256Metadata] = sha256;
+        }
         await s3.PutObjectAsync(request.WithKms(c.KmsKeyArn), ct);
+        return (length, sha256);
     }
 
     // The ETag of a plain upload is the MD5; with SSE-KMS it is not, so the MD5 is also kept in metadata.

@@ -30,6 +30,9 @@ public sealed record ConnectionInput
     /// <summary>Run manifests under <c>_manifests/</c>: true, false, or null for the kind's default (on for stream exports).</summary>
     public bool? Manifests { get; init; }
 
+    /// <summary>Stream exports: <c>CarryOn</c> (the default) or <c>Fail</c> when a run finds a column removed or changed in kind.</summary>
+    public string? OnSchemaChange { get; init; }
+
     /// <summary>Artifact syncs only: schedules of dbt commands.</summary>
     public IReadOnlyList<ScheduleInput>? Schedules { get; init; }
 }

@@ -38,8 +38,10 @@ public static class ConnectionValidator
         if (!isAdmin && stsEndpoint != existing?.StsEndpoint)
             e.Add("stsEndpoint", "Only an administrator can set a custom STS endpoint.");
         Check(e, "kmsKeyArn", ConnectionRules.KmsKeyProblem(Empty(input.KmsKeyArn)));
-        if (input.ChecksumMode is not null && !Enum.TryParse<ChecksumPolicy>(input.ChecksumMode, ignoreCase: false, out _))
+        if (input.ChecksumMode is not null && !Enum.GetNames<ChecksumPolicy>().Contains(input.ChecksumMode, StringComparer.Ordinal))
             e.Add("checksumMode", "Choose WhenSupported (AWS) or WhenRequired (S3-compatible stores that reject the SDK's default checksums).");
+        if (input.OnSchemaChange is not null && !Enum.GetNames<SchemaChangePolicy>().Contains(input.OnSchemaChange, StringComparer.Ordinal))
+            e.Add("onSchemaChange", "Choose CarryOn (deliver with the new columns and say so) or Fail (a removed or retyped column fails the run before anything is written).");
         ValidateAuth(input.Auth, existing, endpoint is not null, e);
 
         var format = input.Format ?? FileFormats.Ndjson;

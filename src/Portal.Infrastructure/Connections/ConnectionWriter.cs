@@ -251,6 +251,7 @@ public sealed class ConnectionWriter(
         c.Enabled = input.Enabled ?? c.Enabled;
         c.Retries = input.Retries ?? 1;
         c.Manifests = input.Manifests;
+        c.OnSchemaChange = input.OnSchemaChange is { } policy ? Enum.Parse<SchemaChangePolicy>(policy) : SchemaChangePolicy.CarryOn;
         ApplyStreams(c, input.Streams ?? [], kinds);
         ApplySchedules(c, input.Schedules ?? []);
     }

@@ -48,7 +48,7 @@ public sealed class StreamMarks(IDbContextFactory<PortalDbContext> contexts, Sou
         var from = mark ?? target.CursorStart;
         long rows = 0;
         if (cursor is not null && await reader.MaxCursorAsync(target.Table, cursor, from, ct) is { } upper)
-            rows = await reader.EstimateRowsAsync(target.Table, new CursorRange(cursor, from, upper), ct) ?? 0;
+            rows = await reader.CountRowsAsync(target.Table, new CursorRange(cursor, from, upper), ct);
         var keys = Keys(connection, target, from);
 
         var before = target.CursorValue;

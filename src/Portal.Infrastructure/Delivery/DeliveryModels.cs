@@ -19,6 +19,12 @@ public sealed record DeliveryRequest(long RunId, string ConnectionRunId, DateTim
     /// </summary>
     public IReadOnlyDictionary<string, (string? From, string? To)>? Ranges { get; init; }
 
+    /// <summary>
+    /// A resume of a failed dump (with <see cref="DumpFolder"/> its folder): tables that have a complete set of files there
+    /// are kept as they are, the others are written again, then the receipt.
+    /// </summary>
+    public bool Resume { get; init; }
+
     /// <summary>Whether a stream takes part in this run (every stream, or those given ranges).</summary>
     public bool Includes(string stream) => Ranges is null || Ranges.ContainsKey(stream);
 }
@@ -36,6 +42,18 @@ public sealed record StreamOutcome(string Name, long Rows, IReadOnlyList<Deliver
 
     /// <summary>The upper bound of a range of its own (a backfill, a redelivery); its <see cref="NewMark"/> is null, as no mark moves.</summary>
     public string? RangeTo { get; init; }
+
+    /// <summary>Whether this run wrote <see cref="SchemaKey"/> (a stream export's schema file is written only when it changed).</summary>
+    public bool SchemaWritten { get; init; } = true;
+
+    /// <summary>A stream export's columns as delivered (<see cref="Portal.Core.Formats.StreamSchema.Serialize"/>), kept with the stream when the run succeeds.</summary>
+    public string? SchemaJson { get; init; }
+
+    /// <summary>How the columns changed since the schema last delivered (stream exports).</summary>
+    public IReadOnlyList<Portal.Core.Formats.SchemaChange> SchemaChanges { get; init; } = [];
+
+    /// <summary>A resumed dump's table whose complete files an earlier attempt wrote: listed in the receipt, not written again.</summary>
+    public bool Kept { get; init; }
 }
 
 /// <summary>What a run delivered: per stream, and the receipt it wrote last (dumps).</summary>
@@ -50,8 +68,8 @@ public sealed record DeliveryOutcome(IReadOnlyList<StreamOutcome> Streams, strin
     /// <summary>Every key written, in order: data files, schemas, then the receipt.</summary>
     public IReadOnlyList<string> Keys =>
     [
-        .. Streams.SelectMany(s => s.Files.Select(f => f.Key)),
-        .. Streams.Where(s => s.SchemaKey is not null).Select(s => s.SchemaKey!),
+        .. Streams.Where(s => !s.Kept).SelectMany(s => s.Files.Select(f => f.Key)),
+        .. Streams.Where(s => s.SchemaKey is not null && s.SchemaWritten && !s.Kept).Select(s => s.SchemaKey!),
         .. ReceiptKey is null ? Array.Empty<string>() : [ReceiptKey],
         .. ManifestKey is null ? Array.Empty<string>() : [ManifestKey],
     ];
@@ -62,6 +80,10 @@ public sealed class DeliveryFailedException(string message, Exception inner, IRe
     : Exception(message, inner)
 {
     public IReadOnlyList<(string Key, string UploadId)> PendingAborts { get; } = pendingAborts;
+
+    /// <summary>The schema changes a run found before it failed (for <c>schema.changed</c> when it failed for them).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<Portal.Core.Formats.SchemaChange>> SchemaChanges { get; init; } =
+        new Dictionary<string, IReadOnlyList<Portal.Core.Formats.SchemaChange>>();
 
     /// <summary>Where it happened, when known.</summary>
     public string? Step { get; init; }
@@ -112,4 +134,14 @@ public sealed class RunStepException(string step, Exception inner) : Exception(i
             if (x is RunStepException s) step ??= s.Step;
         return step;
     }
+}
+
+/// <summary>A run of a connection that fails on schema changes found a column removed or retyped: nothing was written.</summary>
+public sealed class SchemaChangedException(string message, IReadOnlyDictionary<string, IReadOnlyList<Portal.Core.Formats.SchemaChange>> changes)
+    : InvalidOperationException(message)
+{
+    /// <summary>The step a run fails at for its schema's changes (its record's error step).</summary>
+    public const string Step = "checking the streams' schemas";
+
+    public IReadOnlyDictionary<string, IReadOnlyList<Portal.Core.Formats.SchemaChange>> Changes { get; } = changes;
 }

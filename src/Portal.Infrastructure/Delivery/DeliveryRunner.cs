@@ -28,8 +28,6 @@ public sealed class DeliveryRunner(
     /// <summary>The longest cursor value a stream can keep as its mark.</summary>
     public const int MaxMarkLength = 200;
 
-    private static readonly KeyTemplate SchemaFolder = KeyTemplate.Parse("{dump_time}/schemas/bigquery/");
-
     public async Task<DeliveryOutcome> RunAsync(
         Connection connection, Source source, DeliveryRequest run, Action<StreamProgress> progress, Action<RunNote>? log, CancellationToken cancellationToken)
     {
@@ -50,9 +48,28 @@ public sealed class DeliveryRunner(
             {
                 throw new DeliveryFailedException(Describe(e), e, []) { Step = "choosing the dump's folder" };
             }
-            log(new RunNote("DumpFolder", null, dump.Reused
-                ? $"Attempt {run.RunId} writes the folder {dump.FolderKey}/ of the attempt it retries again."
-                : $"The dump goes to {dump.FolderKey}/."));
+            log(new RunNote("DumpFolder", null, run.Resume
+                ? $"Run {run.RunId} resumes the dump in {dump.FolderKey}/: tables complete there are kept, the others written again."
+                : dump.Reused
+                    ? $"Attempt {run.RunId} writes the folder {dump.FolderKey}/ of the attempt it retries again."
+                    : $"The dump goes to {dump.FolderKey}/."));
+        }
+        var included = connection.Streams.OrderBy(s => s.Position).Where(s => run.Includes(s.Name)).ToList();
+        IReadOnlyDictionary<string, SchemaCheck.StreamColumns>? schemas = null;
+        if (connection.Kind == DeliveryKind.StreamExport)
+        {
+            try
+            {
+                schemas = await SchemaCheck.RunAsync(connection, source, included, sources, log, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var root = e is RunStepException { InnerException: { } inner } ? inner : e;
+                throw new DeliveryFailedException(Describe(root), root, [])
+                {
+                    Step = RunStepException.StepOf(e), SchemaChanges = (root as SchemaChangedException)?.Changes ?? new Dictionary<string, IReadOnlyList<Core.Formats.SchemaChange>>(),
+                };
+            }
         }
         var outcomes = new ConcurrentDictionary<string, StreamOutcome>(StringComparer.Ordinal);
         var rollers = new ConcurrentBag<PartRoller>();
@@ -65,17 +82,31 @@ public sealed class DeliveryRunner(
             watchdog.Alive();
             progress(p);
         }
+        var scope = new RunScope(connection, source, run, s3, template, prefix, extension, dump?.Name, rollers, Report, log, watchdog);
+        Exception? failed = null;
         try
         {
-            await Parallel.ForEachAsync(connection.Streams.OrderBy(s => s.Position).Where(s => run.Includes(s.Name)),
+            await Parallel.ForEachAsync(included,
                 new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.StreamParallelism), CancellationToken = watchdog.Token },
                 async (stream, ct) =>
                 {
-                    log(new RunNote(RunNote.StreamStarted, stream.Name, $"Reading {stream.Table}."));
-                    var outcome = await DeliverStreamAsync(connection, source, stream, run, s3, template, prefix, extension, dump?.Name, rollers, Report, log, watchdog, ct);
-                    outcomes[stream.Name] = outcome;
-                    log(new RunNote(RunNote.StreamFinished, stream.Name, $"{outcome.Rows:N0} rows in {outcome.Files.Count} files, {outcome.Bytes:N0} bytes."));
+                    if (Volatile.Read(ref failed) is not null) return;
+                    try
+                    {
+                        log(new RunNote(RunNote.StreamStarted, stream.Name, $"Reading {stream.Table}."));
+                        var outcome = await DeliverStreamAsync(scope, stream, schemas?[stream.Name], ct);
+                        outcomes[stream.Name] = outcome;
+                        log(new RunNote(outcome.Kept ? "TableKept" : RunNote.StreamFinished, stream.Name, outcome.Kept
+                            ? $"Complete in the folder already: {outcome.Rows:N0} rows in {outcome.Files.Count} files, kept as they are."
+                            : $"{outcome.Rows:N0} rows in {outcome.Files.Count} files, {outcome.Bytes:N0} bytes."));
+                    }
+                    catch (Exception e) when (connection.Kind == DeliveryKind.Dump && !ct.IsCancellationRequested)
+                    {
+                        // A dump's other tables in flight finish (a resume keeps them); no table starts after a failure.
+                        Interlocked.CompareExchange(ref failed, e, null);
+                    }
                 });
+            if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
         }
         catch (Exception e)
         {
@@ -96,7 +127,7 @@ public sealed class DeliveryRunner(
             foreach (var roller in rollers) await roller.DisposeAsync();
         }
 
-        var ordered = connection.Streams.OrderBy(s => s.Position).Where(s => run.Includes(s.Name)).Select(s => outcomes[s.Name]).ToList();
+        var ordered = included.Select(s => outcomes[s.Name]).ToList();
         string? receiptKey = null, receiptJson = null;
         if (connection.Kind == DeliveryKind.Dump)
         {
@@ -108,7 +139,7 @@ public sealed class DeliveryRunner(
                     var removed = await DumpFolders.RemoveStaleAsync(connection, s3, dump, ordered, cancellationToken);
                     if (removed > 0) log(new RunNote("StaleRemoved", null, $"{removed} objects an interrupted attempt of this dump left in {dump.FolderKey}/ were removed."));
                 }
-                (receiptKey, receiptJson) = await WriteReceiptAsync(connection, run, s3, prefix, template, ordered, dump, cancellationToken);
+                (receiptKey, receiptJson) = await DumpFolders.WriteReceiptAsync(connection, run, s3, prefix, template, ordered, dump, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -174,16 +205,19 @@ public sealed class DeliveryRunner(
     private Task<IAmazonS3> ClientAsync(Connection connection, CancellationToken cancellationToken) =>
         clients.CreateForAsync(connection, credentials, cancellationToken, options.Value.RequestTimeout, options.Value.MaxErrorRetry);
 
-    private async Task<StreamOutcome> DeliverStreamAsync(
-        Connection connection, Source source, ConnectionStream stream, DeliveryRequest run, IAmazonS3 s3, KeyTemplate template,
-        string prefix, string extension, string? dumpName, ConcurrentBag<PartRoller> rollers, Action<StreamProgress> progress, Action<RunNote> log, StallWatchdog watchdog, CancellationToken ct)
+    /// <summary>What every stream of one run shares.</summary>
+    private sealed record RunScope(
+        Connection Connection, Source Source, DeliveryRequest Run, IAmazonS3 S3, KeyTemplate Template, string Prefix, string Extension, string? DumpName,
+        ConcurrentBag<PartRoller> Rollers, Action<StreamProgress> Progress, Action<RunNote> Log, StallWatchdog Watchdog);
+
+    private async Task<StreamOutcome> DeliverStreamAsync(RunScope scope, ConnectionStream stream, SchemaCheck.StreamColumns? known, CancellationToken ct)
     {
         var step = "opening the source";
         using var span = Telemetry.PortalTracing.Source.StartActivity("stream " + stream.Name);
         span?.SetTag("portal.stream", stream.Name);
         try
         {
-            var outcome = await DeliverStreamAsync(connection, source, stream, run, s3, template, prefix, extension, dumpName, rollers, progress, log, watchdog, s => step = s, ct);
+            var outcome = await DeliverStreamAsync(scope, stream, known, s => step = s, ct);
             span?.SetTag("portal.rows", outcome.Rows);
             span?.SetTag("portal.files", outcome.Files.Count);
             return outcome;
@@ -195,154 +229,98 @@ public sealed class DeliveryRunner(
         }
     }
 
-    private async Task<StreamOutcome> DeliverStreamAsync(
-        Connection connection, Source source, ConnectionStream stream, DeliveryRequest run, IAmazonS3 s3, KeyTemplate template, string prefix, string extension,
-        string? dumpName, ConcurrentBag<PartRoller> rollers, Action<StreamProgress> progress, Action<RunNote> log, StallWatchdog watchdog, Action<string> at, CancellationToken ct)
+    private async Task<StreamOutcome> DeliverStreamAsync(RunScope scope, ConnectionStream stream, SchemaCheck.StreamColumns? known, Action<string> at, CancellationToken ct)
     {
-        await using var reader = sources.Open(source);
+        var (connection, run, s3, prefix) = (scope.Connection, scope.Run, scope.S3, scope.Prefix);
+        var isDump = connection.Kind == DeliveryKind.Dump;
+        var values = DumpResume.ValuesOf(connection, stream, run.LoadTime, run.ConnectionRunId, scope.DumpName);
+        var dumpSchemaKey = isDump ? DumpResume.SchemaKey(prefix, values) : null;
+        if (isDump && run.Resume)
+        {
+            at("checking the table's files in the dump's folder");
+            if (await DumpResume.CompleteFilesAsync(s3, connection.Bucket, dumpSchemaKey!, part => scope.Template.Expand(values with { Part = part }, prefix), ct) is { } complete)
+                return new StreamOutcome(stream.Name, complete.Sum(f => f.Rows), complete, dumpSchemaKey, null) { Kept = true };
+        }
+
+        await using var reader = sources.Open(scope.Source);
         at($"reading the columns of {stream.Table}");
-        var columns = await reader.ColumnsAsync(stream.Table, ct);
-        CursorRange? range = null;
-        string? newMark = null;
-        CursorKind? cursorKind = null;
-        var read = true;
-        var keyCursor = KeyTemplates.ConnectionPreviewStreams.CursorOf(stream);
-        string? oldMark = connection.Kind == DeliveryKind.StreamExport && stream.CursorColumn is not null ? stream.CursorValue ?? stream.CursorStart : null;
-        if (run.Ranges is { } ranges && stream.CursorColumn is { } fixedColumn && ranges.TryGetValue(stream.Name, out var given))
-        {
-            // A backfill or an exact redelivery reads a range of its own and moves no mark; its cursor macros start at the
-            // range's lower bound. No upper bound (or an empty range): the run it repeats read nothing.
-            keyCursor = KeyTemplates.KeyPreviewService.CursorOf(given.From);
-            oldMark = given.From;
-            read = false;
-            if (given.To is { } to && to != given.From)
-            {
-                at($"reading the cursor column {fixedColumn} of {stream.Table}");
-                var cursor = await reader.CursorAsync(stream.Table, fixedColumn, ct)
-                    ?? throw new CursorColumnException($"The cursor column '{fixedColumn}' of '{stream.Table}' holds no values: the range ({given.From ?? "start"}, {to}] cannot be read.");
-                foreach (var bound in new[] { given.From, to }.OfType<string>())
-                {
-                    if (CursorMarks.MarkProblem(cursor.Kind, bound) is { } problem)
-                        throw new CursorColumnException($"The range's bound does not fit the cursor column '{fixedColumn}' of '{stream.Table}': {problem}");
-                }
-                cursorKind = cursor.Kind;
-                range = new CursorRange(cursor, given.From, to);
-                read = true;
-            }
-        }
-        else if (connection.Kind == DeliveryKind.StreamExport && stream.CursorColumn is { } cursorColumn)
-        {
-            at($"reading the cursor column {cursorColumn} of {stream.Table}");
-            var mark = stream.CursorValue ?? stream.CursorStart;
-            newMark = mark;
-            // The kind is read again each run: a column's values decide it in SQLite, and they may have changed.
-            var cursor = await reader.CursorAsync(stream.Table, cursorColumn, ct);
-            cursorKind = cursor?.Kind ?? stream.CursorKind;
-            read = false;
-            if (cursor is not null)
-            {
-                if (mark is not null && CursorMarks.MarkProblem(cursor.Kind, mark) is { } problem)
-                    throw new CursorColumnException(
-                        $"The cursor column '{cursorColumn}' of '{stream.Table}' holds {cursor.Kind.ToString().ToLowerInvariant()} values, but the stream's mark does not: {problem} " +
-                        "Set the stream's cursor start again (saving it with another cursor column resets the mark).");
-                // The run reads mark < cursor <= the largest cursor above the mark when it starts; that value becomes the new mark.
-                if (await reader.MaxCursorAsync(stream.Table, cursor, mark, ct) is { } upper)
-                {
-                    if (upper.Length > MaxMarkLength)
-                        throw new CursorColumnException($"The cursor column '{cursorColumn}' of '{stream.Table}' holds a value of {upper.Length:N0} characters: a cursor's values must be at most {MaxMarkLength} long.");
-                    newMark = upper;
-                    range = new CursorRange(cursor, mark, upper);
-                    read = true;
-                }
-            }
-        }
+        var columns = known?.Columns ?? await reader.ColumnsAsync(stream.Table, ct);
+        var reading = await StreamRanges.ResolveAsync(reader, connection, stream, run, at, ct);
+        values = values with { Cursor = reading.KeyCursor };
         at($"counting the rows of {stream.Table}");
         long? total = null;
         try
         {
-            total = read ? await reader.EstimateRowsAsync(stream.Table, range, ct) : 0;
+            total = reading.Read ? await reader.EstimateRowsAsync(stream.Table, reading.Range, ct) : 0;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Only the progress bar needs it.
             logger.LogDebug(e, "Could not count the rows of {Table}", stream.Table);
         }
-        progress(new StreamProgress(stream.Name, 0, 0, 0, total));
-        var values = new KeyValues(run.LoadTime, keyCursor, stream.Id.ToString(), stream.Name,
-            connection.Id.ToString(), run.ConnectionRunId, KeyPreview.StreamRunId(run.ConnectionRunId, stream.Id.ToString()), 0, extension) { DumpName = dumpName };
-        var roller = new PartRoller(s3, connection.Bucket, connection.KmsKeyArn, template, values, prefix, columns,
+        scope.Progress(new StreamProgress(stream.Name, 0, 0, 0, total));
+
+        // A stream export's schema file, when its columns changed (or at its first run), before its data files.
+        var schemaKey = isDump ? dumpSchemaKey : stream.SchemaKey;
+        if (known is { WriteFile: true })
+        {
+            at("writing the schema file");
+            schemaKey = StreamSchema.Key(connection.Prefix, stream.Name, run.RunId);
+            await s3.PutJsonAsync(connection, schemaKey, BigQuerySchema.For(columns).ToJsonString(), ct);
+            scope.Log(new RunNote("SchemaWritten", stream.Name, known.Changes.Count > 0 || stream.SchemaKey is not null
+                ? $"{schemaKey} describes the stream's new columns." : $"{schemaKey} describes the stream's columns (its first schema file)."));
+        }
+
+        var roller = new PartRoller(s3, connection.Bucket, connection.KmsKeyArn, scope.Template, values, prefix, columns,
             connection.Format, connection.Compression, connection.MaxPartBytes, run.RunId);
-        rollers.Add(roller);
+        scope.Rollers.Add(roller);
         var logged = 0;
         void LogParts()
         {
             for (; logged < roller.Files.Count; logged++)
             {
                 var f = roller.Files[logged];
-                log(new RunNote(RunNote.PartUploaded, stream.Name, $"Part {logged + 1}: {f.Key} ({f.Rows:N0} rows, {f.Bytes:N0} bytes)."));
+                scope.Log(new RunNote(RunNote.PartUploaded, stream.Name, $"Part {logged + 1}: {f.Key} ({f.Rows:N0} rows, {f.Bytes:N0} bytes)."));
             }
             at($"reading rows and uploading part {roller.Files.Count + 1}");
         }
 
         LogParts();
-        if (read)
+        if (reading.Read)
         {
             var sinceReport = 0;
-            await foreach (var row in reader.ReadAsync(stream.Table, columns, range, ct))
+            await foreach (var row in reader.ReadAsync(stream.Table, columns, reading.Range, ct))
             {
                 await roller.WriteRowAsync(row, ct);
                 if (roller.Files.Count != logged) LogParts();
-                watchdog.Alive();
+                scope.Watchdog.Alive();
                 if (++sinceReport == 10_000)
                 {
                     sinceReport = 0;
-                    progress(new StreamProgress(stream.Name, roller.Rows, roller.Files.Count + 1, roller.Bytes, total));
+                    scope.Progress(new StreamProgress(stream.Name, roller.Rows, roller.Files.Count + 1, roller.Bytes, total));
                 }
             }
         }
         at($"completing part {roller.Files.Count + 1}");
         await roller.CompleteAsync(ct);
         LogParts();
-        progress(new StreamProgress(stream.Name, roller.Rows, roller.Files.Count, roller.Bytes, total));
+        scope.Progress(new StreamProgress(stream.Name, roller.Rows, roller.Files.Count, roller.Bytes, total));
 
-        string? schemaKey = null;
-        if (connection.Kind == DeliveryKind.Dump)
+        if (isDump)
         {
+            // Written after the table's last part, with its parts and rows: a resume trusts a table that has it.
             at("writing the schema file");
-            schemaKey = PathPrefix.Join(prefix, SchemaFolder.Expand(values) + stream.Name + ".json");
-            await PutSmallAsync(s3, connection, schemaKey, BigQuerySchema.For(columns).ToJsonString(), ct);
+            await s3.PutJsonAsync(connection, dumpSchemaKey!, BigQuerySchema.For(columns).ToJsonString(), ct, DumpResume.SchemaMetadata(run.RunId, roller.Files));
         }
         logger.LogInformation("Stream {Stream} of run {Run}: {Rows} rows in {Files} files", stream.Name, run.RunId, roller.Rows, roller.Files.Count);
-        return new StreamOutcome(stream.Name, roller.Rows, roller.Files, schemaKey, newMark, cursorKind)
+        return new StreamOutcome(stream.Name, roller.Rows, roller.Files, schemaKey, reading.NewMark, reading.Kind)
         {
-            OldMark = oldMark,
-            // A backfill's or a redelivery's manifest says which range it read.
-            RangeTo = stream.CursorColumn is not null && run.Ranges?.TryGetValue(stream.Name, out var fixedRange) == true ? fixedRange.To : null,
+            OldMark = reading.OldMark,
+            RangeTo = reading.RangeTo,
+            SchemaWritten = isDump || known is { WriteFile: true },
+            SchemaJson = known is null ? null : StreamSchema.Serialize(columns),
+            SchemaChanges = known?.Changes ?? [],
         };
-    }
-
-    private static async Task<(string Key, string Json)> WriteReceiptAsync(
-        Connection c, DeliveryRequest run, IAmazonS3 s3, string prefix, KeyTemplate template, IReadOnlyList<StreamOutcome> streams, DumpFolders.DumpTarget dump, CancellationToken ct)
-    {
-        var receiptKey = prefix + ReceiptName;
-        var tables = streams.Select(s =>
-        {
-            var folderKey = template.Expand(new KeyValues(run.LoadTime, null, "", s.Name, c.Id.ToString(), run.ConnectionRunId, "", 0,
-                FileFormats.Extension(c.Format, c.Compression)) { DumpName = dump.Name }, prefix);
-            return new ReceiptTable(s.Name, Receipt.FolderOf(s.Files.Count > 0 ? s.Files[0].Key : folderKey), s.SchemaKey!, s.Rows,
-                s.Files.Select(f => new ReceiptFile(f.Key, f.Bytes, f.Rows, f.Sha256)).ToList());
-        });
-        // A retry of a dump whose receipt was written already points back to what that receipt pointed to.
-        var previous = dump.Previous?.Folder == dump.FolderKey ? null : dump.Previous;
-        var receipt = Receipt.Build(run.LoadTime, dump.FolderKey, run.RunId, c.Id.ToString(), tables, previous);
-        var json = receipt.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
-        await PutSmallAsync(s3, c, receiptKey, json, ct);
-        return (receiptKey, json);
-    }
-
-    private static async Task PutSmallAsync(IAmazonS3 s3, Connection c, string key, string json, CancellationToken ct)
-    {
-        await s3.PutObjectAsync(new PutObjectRequest { BucketName = c.Bucket, Key = key, ContentBody = json, ContentType = "application/json" }.WithKms(c.KmsKeyArn), ct);
     }
 
     private static string Describe(Exception e) => e switch

@@ -4,7 +4,9 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Portal.Core.Connections;
 using Portal.Core.KeyTemplates;
+using Portal.Core.Formats;
 using Portal.Core.Receipts;
+using Portal.Infrastructure.S3;
 
 /// <summary>
 /// Where a dump writes: the folder it picks (one no other dump uses), the receipt before it, and the stale
@@ -84,5 +86,25 @@ internal static class DumpFolders
         foreach (var batch in stale.Chunk(1000))
             await s3.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = c.Bucket, Objects = batch.Select(k => new KeyVersion { Key = k }).ToList() }, ct);
         return stale.Count;
+    }
+
+    /// <summary>Writes <c>receipt.json</c>, last: every table's folder, files and counts, and the dump before it.</summary>
+    public static async Task<(string Key, string Json)> WriteReceiptAsync(
+        Connection c, DeliveryRequest run, IAmazonS3 s3, string prefix, KeyTemplate template, IReadOnlyList<StreamOutcome> streams, DumpFolders.DumpTarget dump, CancellationToken ct)
+    {
+        var receiptKey = prefix + DeliveryRunner.ReceiptName;
+        var tables = streams.Select(s =>
+        {
+            var folderKey = template.Expand(new KeyValues(run.LoadTime, null, "", s.Name, c.Id.ToString(), run.ConnectionRunId, "", 0,
+                FileFormats.Extension(c.Format, c.Compression)) { DumpName = dump.Name }, prefix);
+            return new ReceiptTable(s.Name, Receipt.FolderOf(s.Files.Count > 0 ? s.Files[0].Key : folderKey), s.SchemaKey!, s.Rows,
+                s.Files.Select(f => new ReceiptFile(f.Key, f.Bytes, f.Rows, f.Sha256)).ToList());
+        });
+        // A retry of a dump whose receipt was written already points back to what that receipt pointed to.
+        var previous = dump.Previous?.Folder == dump.FolderKey ? null : dump.Previous;
+        var receipt = Receipt.Build(run.LoadTime, dump.FolderKey, run.RunId, c.Id.ToString(), tables, previous);
+        var json = receipt.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        await s3.PutJsonAsync(c, receiptKey, json, ct);
+        return (receiptKey, json);
     }
 }

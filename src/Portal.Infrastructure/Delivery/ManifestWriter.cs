@@ -23,8 +23,7 @@ public sealed class ManifestWriter(
         using var s3 = await clients.CreateForAsync(connection, credentials, cancellationToken, options.Value.RequestTimeout, options.Value.MaxErrorRetry);
         var key = RunManifest.Key(connection.Prefix, run.RunId, run.FinishedAt);
         var json = RunManifest.Build(run, streams).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
-        await s3.PutObjectAsync(new PutObjectRequest { BucketName = connection.Bucket, Key = key, ContentBody = json, ContentType = "application/json" }
-            .WithKms(connection.KmsKeyArn), cancellationToken);
+        await s3.PutJsonAsync(connection, key, json, cancellationToken);
         return key;
     }
 
@@ -74,5 +73,5 @@ public sealed class ManifestWriter(
     /// <summary>The streams of a delivered stream export or dump as the manifest lists them.</summary>
     public static IReadOnlyList<ManifestStream> StreamsOf(DeliveryOutcome outcome) =>
         outcome.Streams.Select(s => new ManifestStream(s.Name, s.OldMark, s.RangeTo ?? s.NewMark, s.Rows,
-            s.Files.Select(f => new ReceiptFile(f.Key, f.Bytes, f.Rows, f.Sha256)).ToList(), s.SchemaKey)).ToList();
+            s.Files.Select(f => new ReceiptFile(f.Key, f.Bytes, f.Rows, f.Sha256)).ToList(), s.SchemaKey) { SchemaChanges = s.SchemaChanges }).ToList();
 }

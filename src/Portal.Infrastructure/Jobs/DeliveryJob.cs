@@ -62,27 +62,30 @@ public sealed class DeliveryJob(
                 var schedule = ArtifactRun.ScheduleOf(connection, ticket.Schedule);
                 if (!await lifecycle.BeginAsync(run, ArtifactRun.CommandNames(schedule), scope.Token)) return;
                 Artifacts.ArtifactSyncResult result;
+                string? manifestKey = null;
                 await using (var progress = new ProgressSaver(recorder, run.Id, scope.RequestCancel, logger))
                 {
                     result = await artifacts.SyncAsync(connection, run, schedule, progress.Report, scope.Token);
                     if (connection.WritesManifests)
                     {
-                        var key = await ManifestAsync(connection, run, result.Commands.Select(c => new Core.Receipts.ManifestStream(
-                            Core.Artifacts.ArtifactLayout.CommandName(c.Id, c.Command), null, null, 0, [], null)), scope.Token);
+                        var key = manifestKey = await ManifestAsync(connection, run, result.Commands.Select(c => new Core.Receipts.ManifestStream(
+                            Core.Artifacts.ArtifactLayout.CommandName(c.Id, c.Command), null, null, 0,
+                            c.Archived.Select(f => new Core.Receipts.ReceiptFile(f.Key, f.Bytes, f.Rows, f.Sha256)).ToList(), null)), scope.Token);
                         progress.Note(new RunNote("ManifestWritten", null, $"{key} written last."));
                     }
                 }
-                await lifecycle.SucceededAsync(run, ct => recorder.SucceedAsync(run.Id, result, ct));
+                await lifecycle.SucceededAsync(run, ct => recorder.SucceedAsync(run.Id, result, ct, manifestKey));
                 return;
             }
 
             var backfill = run.Backfill;
-            // An exact redelivery reads the ranges of the run it repeats, with that run's id and load time (so its keys).
-            var original = run.RedeliveryOfId is { } of
+            // An exact redelivery reads the ranges of the run it repeats, with that run's id and load time (so its keys); a
+            // resume writes with the keys of the dump it completes.
+            var original = (run.RedeliveryOfId ?? run.ResumeOfId) is { } of
                 ? await db.Runs.AsNoTracking().Include(r => r.Streams).FirstOrDefaultAsync(r => r.Id == of, scope.Token)
-                    ?? throw new InvalidOperationException($"Run {of}, which this run redelivers, no longer exists.")
+                    ?? throw new InvalidOperationException($"Run {of}, which this run repeats, no longer exists.")
                 : null;
-            var ranges = original?.Streams.ToDictionary(s => s.Name, s => (s.CursorFrom, s.CursorTo), StringComparer.Ordinal)
+            var ranges = (run.RedeliveryOfId is null ? null : original?.Streams.ToDictionary(s => s.Name, s => (s.CursorFrom, s.CursorTo), StringComparer.Ordinal))
                 ?? backfill?.Streams.Distinct(StringComparer.Ordinal).ToDictionary(s => s, _ => (backfill.From, (string?)backfill.To), StringComparer.Ordinal);
             if (!await lifecycle.BeginAsync(run, connection.Streams.OrderBy(s => s.Position).Select(s => s.Name)
                     .Where(name => ranges is null || ranges.ContainsKey(name)), scope.Token)) return;
@@ -104,6 +107,7 @@ public sealed class DeliveryJob(
                 {
                     Ranges = ranges,
                     DumpFolder = run.DumpFolder,
+                    Resume = run.ResumeOfId is not null && connection.Kind == Core.Connections.DeliveryKind.Dump,
                     FoldersTaken = connection.Kind == Core.Connections.DeliveryKind.Dump ? await lifecycle.FoldersTakenAsync(run, scope.Token) : null,
                     FolderChosen = (folder, ct) => lifecycle.FolderChosenAsync(run.Id, folder, ct),
                 };

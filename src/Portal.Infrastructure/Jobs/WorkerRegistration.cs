@@ -58,6 +58,7 @@ public static class WorkerRegistration
         builder.Services.AddScoped<ConnectionScheduler>();
         builder.Services.AddScoped<ArtifactRun>();
         builder.Services.AddScoped<Runs.RunActions>();
+        builder.Services.AddScoped<Runs.DumpResumes>();
         builder.Services.AddScoped<Runs.OverviewQueries>();
         builder.Services.AddOptions<Runs.RunRecoveryOptions>().Bind(builder.Configuration.GetSection(Runs.RunRecoveryOptions.Section))
             .Configure(o => o.SingleNode = provider != DatabaseProvider.Postgres);

@@ -65,6 +65,7 @@ public static class NotificationMessages
             NotificationEvents.DumpDelivered => $"A dump of {connection} was delivered (run {run}): {p["receipt"]?["folder"]}, {Count(details?["rows"])} rows.",
             NotificationEvents.ExportDelivered => $"{connection} exported {Count(details?["rows"])} rows in {details?["files"]} files (run {run}).",
             NotificationEvents.ArtifactsDelivered => $"{connection} synced {details?["files"]} artifact files (run {run}).",
+            NotificationEvents.SchemaChanged => $"The schema of {connection} changed (run {run}{(details?["failed"]?.GetValue<bool>() == true ? ", which failed for it" : "")}): {details?["summary"]}",
             NotificationEvents.Test => details?["message"]?.GetValue<string>() ?? "A test notification.",
             var other => $"{other} on {connection}.",
         };

@@ -2,6 +2,7 @@ namespace Portal.Infrastructure.Notifications;
 
 using System.Text.Json.Nodes;
 using Portal.Core.Connections;
+using Portal.Core.Formats;
 using Portal.Core.Notifications;
 using Portal.Core.Receipts;
 using Portal.Infrastructure.Persistence;
@@ -47,6 +48,24 @@ public static class Outbox
         var data = new JsonObject { ["rows"] = rows, ["bytes"] = bytes, ["files"] = files };
         if (kind == DeliveryKind.Dump && receipt is not null) data["receipt"] = ReceiptSummary(receipt, receiptKey);
         Add(db, NotificationEvents.DeliveredOf(kind), connectionId, customerId, at, runId, data: data);
+    }
+
+    /// <summary>
+    /// <c>schema.changed</c>: per stream its changes (column, change, before, after) and, when the connection fails runs on
+    /// such changes, that this run failed for them.
+    /// </summary>
+    public static void SchemaChanged(PortalDbContext db, Guid connectionId, Guid customerId, long runId, DateTimeOffset at,
+        IReadOnlyDictionary<string, IReadOnlyList<SchemaChange>> changes, bool failed)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.Count == 0) return;
+        var streams = new JsonObject();
+        foreach (var (stream, list) in changes) streams[stream] = new JsonArray(list.Select(c => (JsonNode)c.ToJson()).ToArray());
+        var summary = string.Join("; ", changes.Select(c => $"{c.Key}: {string.Join(", ", c.Value.Select(x => x.Describe()))}"));
+        Add(db, NotificationEvents.SchemaChanged, connectionId, customerId, at, runId, data: new JsonObject
+        {
+            ["streams"] = streams, ["failed"] = failed, ["summary"] = summary.Length > 500 ? summary[..500] + "…" : summary,
+        });
     }
 
     /// <summary>What a loader needs to start from a receipt without listing the bucket: its timestamp, folder and each table's folder and counts.</summary>

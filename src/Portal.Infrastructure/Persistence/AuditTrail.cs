@@ -21,7 +21,7 @@ internal static class AuditTrail
         typeof(Core.Notifications.NotificationChannel), typeof(Core.Notifications.NotificationRule)];
 
     // Moved by runs, not by people: auditing them would bury the changes people make.
-    private static readonly HashSet<string> Ignored = ["UpdatedAt", "LastUsedAt", "CursorValue"];
+    private static readonly HashSet<string> Ignored = ["UpdatedAt", "LastUsedAt", "CursorValue", "SchemaJson", "SchemaKey"];
 
     public static void Record(PortalDbContext db)
     {

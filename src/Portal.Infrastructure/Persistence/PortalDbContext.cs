@@ -81,6 +81,7 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser, IdentityRo
         configurationBuilder.Properties<DeliveryKind>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<AuthMethod>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<ChecksumPolicy>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<SchemaChangePolicy>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<RunStatus>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<RunTrigger>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<SourceKind>().HaveConversion<string>().HaveMaxLength(32);

@@ -12,7 +12,8 @@ public sealed record RunDetail(
 {
     /// <summary>The receipt a successful dump wrote (its last key), if any.</summary>
     public string? ReceiptKey =>
-        Keys.Count > 0 && Keys[^1] is var last && last.EndsWith(Delivery.DeliveryRunner.ReceiptName, StringComparison.Ordinal) ? last : null;
+        Run.Kind == Core.Connections.DeliveryKind.Dump && Run.Status == RunStatus.Succeeded
+            ? Keys.LastOrDefault(k => k.EndsWith(Delivery.DeliveryRunner.ReceiptName, StringComparison.Ordinal)) : null;
 
     public IReadOnlyList<string> Keys { get; } = Run.Keys();
 }

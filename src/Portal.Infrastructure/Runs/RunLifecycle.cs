@@ -92,7 +92,8 @@ public sealed class RunLifecycle(
     public async Task<bool> BeginAsync(Run run, IEnumerable<string> streams, CancellationToken ct)
     {
         string? folder = null;
-        if (run.PreviousAttemptId is { } previous)
+        // A retry writes into its earlier attempt's folder; a resume into the failed dump's.
+        if ((run.PreviousAttemptId ?? run.ResumeOfId) is { } previous)
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
             folder = await db.Runs.Where(r => r.Id == previous).Select(r => r.DumpFolder).FirstOrDefaultAsync(ct);
@@ -137,7 +138,8 @@ public sealed class RunLifecycle(
         // Whether another attempt follows is known before the end is written, so a final failure and its notification are one write.
         var retries = RunTransitions.Retries(status, run.Attempt, connection.Retries) && !await IsArchivedAsync(connection.Id);
         var pauseAfter = recovery.Value.PauseAfterFailures;
-        if (!await DurablyAsync("the failure", run.Id, () => recorder.FailAsync(run.Id, error, pending, CancellationToken.None, status, step, retries ? null : pauseAfter)))
+        if (!await DurablyAsync("the failure", run.Id, () => recorder.FailAsync(run.Id, error, pending, CancellationToken.None, status, step, retries ? null : pauseAfter,
+                (e as DeliveryFailedException)?.SchemaChanges)))
         {
             // Ended already: by the heartbeat watchdog (then it is retried like any failure) or otherwise (then not).
             await using var db = await contexts.CreateDbContextAsync();

@@ -15,19 +15,21 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
     public DateTimeOffset Now => clock.GetUtcNow();
 
     public async Task<Run> CreateAsync(Connection connection, RunTrigger trigger, int attempt, long? rerunOf, CancellationToken ct, long? previousAttempt = null,
-        string? backfill = null, long? redeliveryOf = null)
+        string? backfill = null, long? redeliveryOf = null, long? resumeOf = null)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         // A retry, a recovery or a rerun of a backfill is the same backfill.
         var from = previousAttempt ?? rerunOf;
-        var earlierRun = from is { } earlier ? await db.Runs.Where(r => r.Id == earlier).Select(r => new { r.BackfillJson, r.RedeliveryOfId }).FirstOrDefaultAsync(ct) : null;
+        var earlierRun = from is { } earlier ? await db.Runs.Where(r => r.Id == earlier).Select(r => new { r.BackfillJson, r.RedeliveryOfId, r.ResumeOfId }).FirstOrDefaultAsync(ct) : null;
         backfill ??= earlierRun?.BackfillJson;
         redeliveryOf ??= earlierRun?.RedeliveryOfId;
+        // A retry or recovery of a resume is the same resume (a rerun is a whole new dump).
+        resumeOf ??= previousAttempt is null ? null : earlierRun?.ResumeOfId;
         var run = new Run
         {
             ConnectionId = connection.Id, CustomerId = connection.CustomerId, Kind = connection.Kind,
             Trigger = trigger, Attempt = attempt, RerunOfId = rerunOf, PreviousAttemptId = previousAttempt, QueuedAt = clock.GetUtcNow(),
-            BackfillJson = backfill, RedeliveryOfId = redeliveryOf,
+            BackfillJson = backfill, RedeliveryOfId = redeliveryOf, ResumeOfId = resumeOf,
         };
         db.Runs.Add(run);
         await db.SaveChangesAsync(ct);
@@ -154,13 +156,14 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         SucceedAsync(runId, outcome.Streams.Select(s => new StreamProgress(s.Name, s.Rows, s.Files.Count, s.Bytes)).ToList(), outcome.Keys,
             outcome.Streams.Where(s => s.NewMark is not null || s.CursorKind is not null).ToDictionary(s => s.Name, s => (s.NewMark, s.CursorKind)), ct,
             receipt: outcome.ReceiptKey is { } key && outcome.ReceiptJson is { } json ? (key, Portal.Core.Receipts.ReceiptDocument.Parse(json)) : null,
-            ranges: outcome.Streams.ToDictionary(s => s.Name, s => (s.OldMark, s.RangeTo ?? s.NewMark)));
+            ranges: outcome.Streams.ToDictionary(s => s.Name, s => (s.OldMark, s.RangeTo ?? s.NewMark)),
+            schemas: outcome.Streams.Where(s => s.SchemaJson is not null).ToDictionary(s => s.Name, s => (s.SchemaJson!, s.SchemaKey, s.SchemaChanges)));
 
     /// <summary>An artifact sync's success: per command its files and bytes; the keys are the archive folder and the pointer.</summary>
-    public Task<bool> SucceedAsync(long runId, Artifacts.ArtifactSyncResult result, CancellationToken ct) =>
+    public Task<bool> SucceedAsync(long runId, Artifacts.ArtifactSyncResult result, CancellationToken ct, string? manifestKey = null) =>
         SucceedAsync(runId,
             result.Commands.Select(c => new StreamProgress(Portal.Core.Artifacts.ArtifactLayout.CommandName(c.Id, c.Command), 0, c.Files, c.Bytes)).ToList(),
-            [result.ArchiveFolder, result.PointerKey], new Dictionary<string, (string?, CursorKind?)>(), ct);
+            [result.ArchiveFolder, result.PointerKey, .. manifestKey is null ? Array.Empty<string>() : [manifestKey]], new Dictionary<string, (string?, CursorKind?)>(), ct);
 
     /// <summary>
     /// A run whose end was not recorded (its worker died after the receipt) but whose receipt names it: recorded
@@ -180,7 +183,8 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
     /// </summary>
     private async Task<bool> SucceedAsync(long runId, IReadOnlyList<StreamProgress> streamsDone, IReadOnlyList<string> keys,
         IReadOnlyDictionary<string, (string? Mark, CursorKind? Kind)> marks, CancellationToken ct, string? note = null, (string Key, Portal.Core.Receipts.ReceiptDocument Document)? receipt = null,
-        IReadOnlyDictionary<string, (string? From, string? To)>? ranges = null)
+        IReadOnlyDictionary<string, (string? From, string? To)>? ranges = null,
+        IReadOnlyDictionary<string, (string Json, string? Key, IReadOnlyList<Portal.Core.Formats.SchemaChange> Changes)>? schemas = null)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -221,6 +225,14 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
             stream.CursorValue = mark ?? stream.CursorValue;
             stream.CursorKind = kind ?? stream.CursorKind;
         }
+        // The columns delivered become the schema the next run compares with; their changes are notified with this success.
+        foreach (var (name, (json, key, _)) in schemas ?? new Dictionary<string, (string, string?, IReadOnlyList<Portal.Core.Formats.SchemaChange>)>())
+        {
+            if (streams.FirstOrDefault(x => x.Name == name) is not { } stream) continue;
+            (stream.SchemaJson, stream.SchemaKey) = (json, key ?? stream.SchemaKey);
+        }
+        if (schemas?.Where(s => s.Value.Changes.Count > 0).ToDictionary(s => s.Key, s => s.Value.Changes, StringComparer.Ordinal) is { Count: > 0 } changed)
+            Outbox.SchemaChanged(db, run.ConnectionId, run.CustomerId, runId, now, changed, failed: false);
         await db.Runs.Where(r => r.ConnectionId == run.ConnectionId && r.Status == RunStatus.Failed && !r.Resolved && r.Id < runId)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.Resolved, true), ct);
         // The notifications of this success are committed with it: delivered, and recovered when failed runs came before.
@@ -251,7 +263,7 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
     /// </param>
     public async Task<bool> FailAsync(
         long runId, string error, IReadOnlyList<(string Key, string UploadId)> pendingAborts, CancellationToken ct, RunStatus status = RunStatus.Failed, string? step = null,
-        int? pauseAfter = null)
+        int? pauseAfter = null, IReadOnlyDictionary<string, IReadOnlyList<Portal.Core.Formats.SchemaChange>>? schemaChanges = null)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -269,7 +281,13 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         }
         foreach (var (key, uploadId) in pendingAborts)
             db.PendingAborts.Add(new PendingAbort { ConnectionId = connectionId, Key = key, UploadId = uploadId, RunId = runId });
-        if (moved > 0 && status == RunStatus.Failed && pauseAfter is { } limit) await FailedFinallyAsync(db, runId, connectionId, now, text, at, limit, ct);
+        if (moved > 0 && status == RunStatus.Failed && pauseAfter is { } limit)
+        {
+            await FailedFinallyAsync(db, runId, connectionId, now, text, at, limit, ct);
+            // A run failed for its schema's changes (the connection fails on them): said once, when no retry follows.
+            if (schemaChanges is { Count: > 0 } && await Connection(db, connectionId).Select(c => (Guid?)c.CustomerId).FirstOrDefaultAsync(ct) is { } customer)
+                Outbox.SchemaChanged(db, connectionId, customer, runId, now, schemaChanges, failed: true);
+        }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         if (moved > 0 && ended is not null) Telemetry.PortalMetrics.RunEnded(ended.Kind, status, ended.StartedAt, now);

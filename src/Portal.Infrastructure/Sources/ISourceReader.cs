@@ -31,6 +31,9 @@ public interface ISourceReader : IAsyncDisposable
     /// told cheaply. Exact where counting is cheap (SQLite), the planner's estimate elsewhere.
     /// </summary>
     Task<long?> EstimateRowsAsync(string table, CursorRange? range, CancellationToken cancellationToken);
+
+    /// <summary>Exactly how many rows lie in the range (a mark's dry run states it); a count, so use it where one is wanted.</summary>
+    Task<long> CountRowsAsync(string table, CursorRange range, CancellationToken cancellationToken);
 }
 
 /// <summary>The rows a run reads: cursor values after the last mark, up to the mark taken when the run started.</summary>

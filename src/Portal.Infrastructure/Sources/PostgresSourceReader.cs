@@ -139,6 +139,13 @@ public sealed class PostgresSourceReader(string connectionString) : ISourceReade
         return await command.ExecuteScalarAsync(cancellationToken) is long n and >= 0 ? n : null;
     }
 
+    public async Task<long> CountRowsAsync(string table, CursorRange range, CancellationToken cancellationToken)
+    {
+        await using var command = _source.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM {QuoteTable(table)}" + Where(command, range);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static ColumnKind KindOf(string type) => type switch
     {
         "smallint" or "integer" or "bigint" => ColumnKind.Integer,

@@ -133,6 +133,9 @@ public sealed class SqliteSourceReader : ISourceReader
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    public async Task<long> CountRowsAsync(string table, CursorRange range, CancellationToken cancellationToken) =>
+        await EstimateRowsAsync(table, range, cancellationToken) ?? 0;
+
     // The rows of a run: after the last mark, up to the mark taken at its start, compared in the cursor's kind.
     private static string Where(SqliteCommand command, CursorRange? range)
     {

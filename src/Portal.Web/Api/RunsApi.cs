@@ -47,6 +47,27 @@ internal static class RunsApi
                 _ => TypedResults.NotFound(),
             }).WithTags("Runs").RequireAuthorization(Policies.Operate);
 
+        // A failed dump completed in its own folder: only the tables without a complete set of files, then the receipt.
+        api.MapGet("/runs/{id:long}/resume", async Task<IResult> (long id, DumpResumes resumes, CancellationToken ct) =>
+            await resumes.PlanAsync(id, ct) switch
+            {
+                null => TypedResults.NotFound(),
+                { Conflict: { } conflict } => TypedResults.Problem(title: "Cannot resume", detail: conflict, statusCode: StatusCodes.Status409Conflict),
+                { Plan: { } plan } => TypedResults.Ok(new ResumePlanDto(plan.RunId, plan.Folder,
+                    plan.Tables.Where(t => t.Complete).Select(t => new ResumeTableDto(t.Name, t.Rows, t.Files)).ToList(),
+                    plan.Tables.Where(t => !t.Complete).Select(t => t.Name).ToList())),
+                _ => TypedResults.NotFound(),
+            }).WithTags("Runs").RequireAuthorization(Policies.Operate);
+
+        api.MapPost("/runs/{id:long}/resume", async Task<IResult> (long id, DumpResumes resumes, CancellationToken ct) =>
+            await resumes.ResumeAsync(id, ct) switch
+            {
+                null => TypedResults.NotFound(),
+                { Conflict: { } conflict } => TypedResults.Problem(title: "Cannot resume", detail: conflict, statusCode: StatusCodes.Status409Conflict),
+                { RunId: { } runId } => TypedResults.Accepted($"/api/v1/runs/{runId}", new RunCreatedDto(runId)),
+                _ => TypedResults.NotFound(),
+            }).WithTags("Runs").RequireAuthorization(Policies.Operate);
+
         // A one-off run of (from, to] for chosen streams that moves no mark.
         api.MapPost("/connections/{id:guid}/backfills", async Task<IResult> (Guid id, BackfillRequest request, RunActions runs, CancellationToken ct) =>
             await runs.BackfillAsync(id, request.Streams, request.From, request.To, ct) is { } run
@@ -129,15 +150,23 @@ public sealed record RunDto(
     /// <summary>The run an exact redelivery repeats.</summary>
     public long? RedeliveryOf { get; init; }
 
+    /// <summary>The failed dump a resume completes.</summary>
+    public long? ResumeOf { get; init; }
+
     public static RunDto From(Run r) => new(
         r.Id, r.ConnectionId, r.CustomerId, r.Kind.ToString(), r.Status.ToString(), r.Trigger.ToString(), r.RerunOfId, r.PreviousAttemptId, r.Resolved, r.Attempt,
         r.QueuedAt, r.StartedAt, r.FinishedAt, r.HeartbeatAt, r.StartedAt is { } s ? ((r.FinishedAt ?? DateTimeOffset.UtcNow) - s).TotalSeconds : null,
         r.Rows, r.Bytes, r.Parts, r.Error, r.ErrorStep,
         r.Streams.OrderBy(s => s.Id).Select(s => new RunStreamDto(s.Name, s.Rows, s.Parts, s.Bytes, s.Total, s.StartedAt, s.FinishedAt)).ToList(),
-        r.Keys(), r.Node, r.DumpFolder, r.CancelRequestedAt) { Backfill = r.Backfill, RedeliveryOf = r.RedeliveryOfId };
+        r.Keys(), r.Node, r.DumpFolder, r.CancelRequestedAt) { Backfill = r.Backfill, RedeliveryOf = r.RedeliveryOfId, ResumeOf = r.ResumeOfId };
 }
 
 public sealed record RunStreamDto(string Name, long Rows, int Parts, long Bytes, long? Total, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+
+/// <summary>What resuming a failed dump would do: its folder, the tables kept (complete there) and those written again.</summary>
+public sealed record ResumePlanDto(long RunId, string Folder, IReadOnlyList<ResumeTableDto> Kept, IReadOnlyList<string> Written);
+
+public sealed record ResumeTableDto(string Name, long Rows, int Files);
 
 /// <summary>A backfill: the streams, and the cursor range <c>(from, to]</c> (from null: from the first row).</summary>
 public sealed record BackfillRequest(IReadOnlyList<string>? Streams, string? From, string? To);

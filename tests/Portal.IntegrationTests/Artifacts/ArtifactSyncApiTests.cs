@@ -89,6 +89,50 @@ public sealed class ArtifactSyncApiTests(CephServer ceph) : IDisposable
     }
 
     [Fact]
+    public async Task Its_manifest_lists_every_archived_file_with_its_sha256_and_verify_finds_one_deleted()
+    {
+        var seed = CommandFolder("seed-m");
+        var bucket = await ceph.CreateBucketAsync("boltm");
+        var body = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(await Body(bucket, new object[] { new { id = 7, command = "dbt seed", folder = seed } })))!.AsObject();
+        body["manifests"] = true;
+        var created = await Admin.PostAsJsonAsync("/api/v1/connections", body);
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var started = await Admin.PostAsJsonAsync($"/api/v1/connections/{id}/runs", new { schedule = "daily_general" });
+        var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var run = await Admin.WaitForEndAsync(runId, TimeSpan.FromSeconds(60));
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        var keys = run.GetProperty("keys").EnumerateArray().Select(k => k.GetString()!).ToList();
+        var (archive, manifestKey) = (keys[0], keys[^1]);
+        Assert.StartsWith("acme/_manifests/", manifestKey, StringComparison.Ordinal);
+
+        using var s3 = ceph.CreateClient();
+        using var manifest = JsonDocument.Parse(await new StreamReader((await s3.GetObjectAsync(bucket, manifestKey)).ResponseStream).ReadToEndAsync());
+        var files = manifest.RootElement.GetProperty("streams")[0].GetProperty("files").EnumerateArray().ToList();
+        var archived = (await s3.ListObjectsV2Async(new() { BucketName = bucket, Prefix = archive })).S3Objects.Select(o => o.Key).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(archived, files.Select(f => f.GetProperty("key").GetString()!).Order(StringComparer.Ordinal));
+        foreach (var file in files.Take(5))
+        {
+            var key = file.GetProperty("key").GetString()!;
+            using var response = await s3.GetObjectAsync(bucket, key);
+            using var bytes = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(bytes);
+            Assert.Equal(file.GetProperty("bytes").GetInt64(), bytes.Length);
+            Assert.Equal(file.GetProperty("sha256").GetString(), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes.ToArray())));
+            Assert.Equal(file.GetProperty("sha256").GetString(), response.Metadata["x-amz-meta-portal-sha256"]);
+            Assert.Equal(runId.ToString(System.Globalization.CultureInfo.InvariantCulture), response.Metadata["x-amz-meta-portal-run-id"]);
+        }
+
+        var verify = $"/api/v1/connections/{id}/manifest/verify?key={Uri.EscapeDataString(manifestKey)}&sha256=true";
+        Assert.True((await (await Admin.PostAsync(verify, null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("complete").GetBoolean());
+        await s3.DeleteObjectAsync(bucket, archived[0]);
+        var found = await (await Admin.PostAsync(verify, null)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(found.GetProperty("complete").GetBoolean());
+        Assert.Equal(archived[0], found.GetProperty("tables")[0].GetProperty("missing")[0].GetString());
+    }
+
+    [Fact]
     public async Task Folders_outside_the_root_through_a_link_or_missing_are_refused()
     {
         Directory.CreateDirectory(Root);

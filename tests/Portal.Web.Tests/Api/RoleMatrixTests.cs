@@ -64,6 +64,8 @@ public sealed class RoleMatrixTests(PortalAppFactory app, ITestOutputHelper outp
         ["GET /api/v1/runs/{id}/events"] = [A, CS, O, C],
         ["POST /api/v1/runs/{id}/rerun"] = [A, O],
         ["POST /api/v1/runs/{id}/redeliver"] = [A, O],
+        ["GET /api/v1/runs/{id}/resume"] = [A, O],
+        ["POST /api/v1/runs/{id}/resume"] = [A, O],
         ["POST /api/v1/runs/{id}/cancel"] = [A, O],
         ["GET /api/v1/users"] = [A],
         ["POST /api/v1/users"] = [A],

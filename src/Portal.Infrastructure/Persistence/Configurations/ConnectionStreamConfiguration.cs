@@ -18,6 +18,7 @@ internal sealed class ConnectionStreamConfiguration : IEntityTypeConfiguration<C
         builder.Property(s => s.CursorStart).HasMaxLength(64);
         builder.Property(s => s.CursorValue).HasMaxLength(200);
         builder.Property(s => s.CursorKind).HasConversion<string>().HasMaxLength(16);
+        builder.Property(s => s.SchemaKey).HasMaxLength(1200);
         builder.HasIndex(s => new { s.ConnectionId, s.Name }).IsUnique();
     }
 }

@@ -424,6 +424,11 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("OnSchemaChange")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<DateTimeOffset?>("PausedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -515,6 +520,13 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Property<int>("Position")
                         .HasColumnType("integer");
+
+                    b.Property<string>("SchemaJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SchemaKey")
+                        .HasMaxLength(1200)
+                        .HasColumnType("character varying(1200)");
 
                     b.Property<string>("Table")
                         .IsRequired()
@@ -869,6 +881,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Property<bool>("Resolved")
                         .HasColumnType("boolean");
+
+                    b.Property<long?>("ResumeOfId")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("Rows")
                         .HasColumnType("bigint");

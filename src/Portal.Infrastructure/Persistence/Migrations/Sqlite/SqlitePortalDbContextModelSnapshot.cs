@@ -411,6 +411,11 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OnSchemaChange")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("PausedAt")
                         .HasColumnType("INTEGER");
 
@@ -502,6 +507,13 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Property<int>("Position")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SchemaJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SchemaKey")
+                        .HasMaxLength(1200)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Table")
                         .IsRequired()
@@ -847,6 +859,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("Resolved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResumeOfId")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Rows")

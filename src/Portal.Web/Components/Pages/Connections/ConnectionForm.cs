@@ -34,6 +34,8 @@ public sealed class ConnectionForm
 
     /// <summary>Null: the kind's default (on for stream exports).</summary>
     public bool? Manifests { get; set; }
+
+    public SchemaChangePolicy OnSchemaChange { get; set; }
     public List<ScheduleRow> Schedules { get; set; } = [];
 
     public static ConnectionForm From(Connection c) => new()
@@ -43,7 +45,7 @@ public sealed class ConnectionForm
         AuthMethod = c.AuthMethod, RoleArn = c.RoleArn, AccessKeyId = c.AccessKeyId, SourceId = c.SourceId,
         Streams = c.Streams.OrderBy(s => s.Position).Select(s => new StreamRow { Id = s.Id, Mark = s.CursorValue, Name = s.Name, Table = s.Table, CursorColumn = s.CursorColumn, CursorStart = s.CursorStart }).ToList(),
         Template = c.Template, Format = c.Format, Compression = c.Compression, MaxPartMiB = Math.Max(1, c.MaxPartBytes / (1024 * 1024)),
-        Schedule = c.Schedule, Enabled = c.Enabled, Retries = c.Retries, Manifests = c.Manifests,
+        Schedule = c.Schedule, Enabled = c.Enabled, Retries = c.Retries, Manifests = c.Manifests, OnSchemaChange = c.OnSchemaChange,
         Schedules = c.Schedules.OrderBy(s => s.Position).Select(s => new ScheduleRow
         {
             Name = s.Name, Cron = s.Cron,
@@ -61,7 +63,7 @@ public sealed class ConnectionForm
         SourceId = SourceId,
         Streams = Kind == DeliveryKind.ArtifactSync ? [] : Streams.Select(s => new StreamInput(s.Name.Trim(), s.Table.Trim(), Blank(s.CursorColumn), Blank(s.CursorStart))).ToList(),
         Template = Template, Format = Format, Compression = Compression, MaxPartBytes = MaxPartMiB * 1024 * 1024,
-        Schedule = Kind == DeliveryKind.ArtifactSync ? null : Blank(Schedule), Enabled = Enabled, Retries = Retries, Manifests = Manifests,
+        Schedule = Kind == DeliveryKind.ArtifactSync ? null : Blank(Schedule), Enabled = Enabled, Retries = Retries, Manifests = Manifests, OnSchemaChange = OnSchemaChange.ToString(),
         Schedules = Kind != DeliveryKind.ArtifactSync ? [] : Schedules.Select(s => new ScheduleInput(s.Name.Trim(), s.Cron.Trim(),
             s.Commands.Select(x => new CommandInput(x.Id, x.Command, x.Folder)).ToList())).ToList(),
     };

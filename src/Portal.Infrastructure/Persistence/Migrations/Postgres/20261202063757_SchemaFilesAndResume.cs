@@ -1,0 +1,61 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Portal.Infrastructure.Persistence.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class SchemaFilesAndResume : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "SchemaJson",
+                table: "Streams",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "SchemaKey",
+                table: "Streams",
+                type: "character varying(1200)",
+                maxLength: 1200,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "ResumeOfId",
+                table: "Runs",
+                type: "bigint",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "OnSchemaChange",
+                table: "Connections",
+                type: "character varying(16)",
+                maxLength: 16,
+                nullable: false,
+                defaultValue: "CarryOn");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "SchemaJson",
+                table: "Streams");
+
+            migrationBuilder.DropColumn(
+                name: "SchemaKey",
+                table: "Streams");
+
+            migrationBuilder.DropColumn(
+                name: "ResumeOfId",
+                table: "Runs");
+
+            migrationBuilder.DropColumn(
+                name: "OnSchemaChange",
+                table: "Connections");
+        }
+    }
+}
