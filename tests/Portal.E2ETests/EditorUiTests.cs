@@ -98,8 +98,9 @@ public sealed class EditorUiTests(PortalServer server, CephServer ceph)
         using var s3 = ceph.CreateClient();
         var objects = (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects.Select(o => o.Key).ToList();
         // The data file where the preview said, and the run's manifest (on by default for stream exports) beside the data.
-        Assert.Equal([expected], objects.Where(k => !k.StartsWith("sales/_manifests/", StringComparison.Ordinal)));
+        Assert.Equal([expected], objects.Where(k => !k.StartsWith("sales/_manifests/", StringComparison.Ordinal) && !k.StartsWith("sales/_schemas/", StringComparison.Ordinal)));
         Assert.Single(objects, k => k.StartsWith("sales/_manifests/", StringComparison.Ordinal));
+        Assert.Single(objects, k => k.StartsWith("sales/_schemas/", StringComparison.Ordinal)); // the stream's first schema file
     }
 
     [Fact]

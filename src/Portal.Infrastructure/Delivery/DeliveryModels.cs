@@ -119,6 +119,9 @@ public sealed record RunNote(string Kind, string? Stream, string Message)
     public const string StreamStarted = nameof(StreamStarted);
     public const string PartUploaded = nameof(PartUploaded);
     public const string StreamFinished = nameof(StreamFinished);
+
+    /// <summary>A resumed dump's table whose complete files were kept.</summary>
+    public const string TableKept = nameof(TableKept);
 }
 
 /// <summary>A failure with the step of the run it happened in (a stream and what it was doing, the receipt).</summary>

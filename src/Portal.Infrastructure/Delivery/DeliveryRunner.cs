@@ -96,7 +96,7 @@ public sealed class DeliveryRunner(
                         log(new RunNote(RunNote.StreamStarted, stream.Name, $"Reading {stream.Table}."));
                         var outcome = await DeliverStreamAsync(scope, stream, schemas?[stream.Name], ct);
                         outcomes[stream.Name] = outcome;
-                        log(new RunNote(outcome.Kept ? "TableKept" : RunNote.StreamFinished, stream.Name, outcome.Kept
+                        log(new RunNote(outcome.Kept ? RunNote.TableKept : RunNote.StreamFinished, stream.Name, outcome.Kept
                             ? $"Complete in the folder already: {outcome.Rows:N0} rows in {outcome.Files.Count} files, kept as they are."
                             : $"{outcome.Rows:N0} rows in {outcome.Files.Count} files, {outcome.Bytes:N0} bytes."));
                     }
@@ -239,7 +239,11 @@ public sealed class DeliveryRunner(
         {
             at("checking the table's files in the dump's folder");
             if (await DumpResume.CompleteFilesAsync(s3, connection.Bucket, dumpSchemaKey!, part => scope.Template.Expand(values with { Part = part }, prefix), ct) is { } complete)
-                return new StreamOutcome(stream.Name, complete.Sum(f => f.Rows), complete, dumpSchemaKey, null) { Kept = true };
+            {
+                var rows = complete.Sum(f => f.Rows);
+                scope.Progress(new StreamProgress(stream.Name, rows, complete.Count, complete.Sum(f => f.Bytes), rows));
+                return new StreamOutcome(stream.Name, rows, complete, dumpSchemaKey, null) { Kept = true };
+            }
         }
 
         await using var reader = sources.Open(scope.Source);
@@ -259,17 +263,6 @@ public sealed class DeliveryRunner(
             logger.LogDebug(e, "Could not count the rows of {Table}", stream.Table);
         }
         scope.Progress(new StreamProgress(stream.Name, 0, 0, 0, total));
-
-        // A stream export's schema file, when its columns changed (or at its first run), before its data files.
-        var schemaKey = isDump ? dumpSchemaKey : stream.SchemaKey;
-        if (known is { WriteFile: true })
-        {
-            at("writing the schema file");
-            schemaKey = StreamSchema.Key(connection.Prefix, stream.Name, run.RunId);
-            await s3.PutJsonAsync(connection, schemaKey, BigQuerySchema.For(columns).ToJsonString(), ct);
-            scope.Log(new RunNote("SchemaWritten", stream.Name, known.Changes.Count > 0 || stream.SchemaKey is not null
-                ? $"{schemaKey} describes the stream's new columns." : $"{schemaKey} describes the stream's columns (its first schema file)."));
-        }
 
         var roller = new PartRoller(s3, connection.Bucket, connection.KmsKeyArn, scope.Template, values, prefix, columns,
             connection.Format, connection.Compression, connection.MaxPartBytes, run.RunId);
@@ -306,6 +299,18 @@ public sealed class DeliveryRunner(
         LogParts();
         scope.Progress(new StreamProgress(stream.Name, roller.Rows, roller.Files.Count, roller.Bytes, total));
 
+        // A stream export's schema file, after its data files: when its columns changed, or at the first run that delivers rows
+        // (a run that finds no rows and no change writes nothing).
+        var schemaKey = isDump ? dumpSchemaKey : stream.SchemaKey;
+        var writeSchema = known is { WriteFile: true } && (stream.SchemaKey is not null || known.Changes.Count > 0 || roller.Rows > 0);
+        if (writeSchema)
+        {
+            at("writing the schema file");
+            schemaKey = StreamSchema.Key(connection.Prefix, stream.Name, run.RunId);
+            await s3.PutJsonAsync(connection, schemaKey, BigQuerySchema.For(columns).ToJsonString(), ct);
+            scope.Log(new RunNote("SchemaWritten", stream.Name, stream.SchemaKey is not null || known!.Changes.Count > 0
+                ? $"{schemaKey} describes the stream's new columns." : $"{schemaKey} describes the stream's columns (its first schema file)."));
+        }
         if (isDump)
         {
             // Written after the table's last part, with its parts and rows: a resume trusts a table that has it.
@@ -317,8 +322,9 @@ public sealed class DeliveryRunner(
         {
             OldMark = reading.OldMark,
             RangeTo = reading.RangeTo,
-            SchemaWritten = isDump || known is { WriteFile: true },
-            SchemaJson = known is null ? null : StreamSchema.Serialize(columns),
+            SchemaWritten = isDump || writeSchema,
+            // Kept as the schema delivered only once a file describes it.
+            SchemaJson = known is null || (known.WriteFile && !writeSchema) ? null : StreamSchema.Serialize(columns),
             SchemaChanges = known?.Changes ?? [],
         };
     }

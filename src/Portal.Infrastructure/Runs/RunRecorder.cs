@@ -140,7 +140,7 @@ public sealed class RunRecorder(IDbContextFactory<PortalDbContext> contexts, Tim
         {
             var stream = note.Stream is null ? null : run.Streams.FirstOrDefault(s => s.Name == note.Stream);
             if (stream is not null && note.Kind == RunNote.StreamStarted) stream.StartedAt = note.At;
-            if (stream is not null && note.Kind == RunNote.StreamFinished) stream.FinishedAt = note.At;
+            if (stream is not null && note.Kind is RunNote.StreamFinished or RunNote.TableKept) stream.FinishedAt = note.At;
             db.RunEvents.Add(note);
         }
         (run.Rows, run.Parts, run.Bytes) = (run.Streams.Sum(s => s.Rows), run.Streams.Sum(s => s.Parts), run.Streams.Sum(s => s.Bytes));

@@ -48,16 +48,7 @@ internal static class RunsApi
             }).WithTags("Runs").RequireAuthorization(Policies.Operate);
 
         // A failed dump completed in its own folder: only the tables without a complete set of files, then the receipt.
-        api.MapGet("/runs/{id:long}/resume", async Task<IResult> (long id, DumpResumes resumes, CancellationToken ct) =>
-            await resumes.PlanAsync(id, ct) switch
-            {
-                null => TypedResults.NotFound(),
-                { Conflict: { } conflict } => TypedResults.Problem(title: "Cannot resume", detail: conflict, statusCode: StatusCodes.Status409Conflict),
-                { Plan: { } plan } => TypedResults.Ok(new ResumePlanDto(plan.RunId, plan.Folder,
-                    plan.Tables.Where(t => t.Complete).Select(t => new ResumeTableDto(t.Name, t.Rows, t.Files)).ToList(),
-                    plan.Tables.Where(t => !t.Complete).Select(t => t.Name).ToList())),
-                _ => TypedResults.NotFound(),
-            }).WithTags("Runs").RequireAuthorization(Policies.Operate);
+        api.MapGet("/runs/{id:long}/resume", ResumePlanAsync).WithTags("Runs").RequireAuthorization(Policies.Operate);
 
         api.MapPost("/runs/{id:long}/resume", async Task<IResult> (long id, DumpResumes resumes, CancellationToken ct) =>
             await resumes.ResumeAsync(id, ct) switch
@@ -121,6 +112,29 @@ internal static class RunsApi
         if (Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)) return parsed;
         errors.Add(field, $"Use one of: {string.Join(", ", Enum.GetNames<T>())}.");
         return null;
+    }
+
+    // The plan is read from the bucket: one that cannot be read is a 502 with the reason.
+    private static async Task<IResult> ResumePlanAsync(long id, DumpResumes resumes, CancellationToken ct)
+    {
+        (DumpResumes.Plan? Plan, string? Conflict)? found;
+        try
+        {
+            found = await resumes.PlanAsync(id, ct);
+        }
+        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
+        {
+            return TypedResults.Problem(title: "The dump's folder could not be read", detail: e.Message, statusCode: StatusCodes.Status502BadGateway);
+        }
+        return found switch
+        {
+            null => TypedResults.NotFound(),
+            { Conflict: { } conflict } => TypedResults.Problem(title: "Cannot resume", detail: conflict, statusCode: StatusCodes.Status409Conflict),
+            { Plan: { } plan } => TypedResults.Ok(new ResumePlanDto(plan.RunId, plan.Folder,
+                plan.Tables.Where(t => t.Complete).Select(t => new ResumeTableDto(t.Name, t.Rows, t.Files)).ToList(),
+                plan.Tables.Where(t => !t.Complete).Select(t => t.Name).ToList())),
+            _ => TypedResults.NotFound(),
+        };
     }
 }
 

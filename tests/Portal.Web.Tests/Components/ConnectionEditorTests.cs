@@ -84,6 +84,26 @@ public sealed class ConnectionEditorTests : MudComponentTest
     }
 
     [Fact]
+    public void TheSchemaChangeSetting_ShouldShowForStreamExportsOnly_AndStateItsTradeOff()
+    {
+        var cut = Render<ConnectionEditorPage>();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=live-preview]")), Wait);
+        Assert.Empty(cut.FindAll("[data-testid=on-schema-change]")); // a dump has no schema changes to decide on
+
+        Pick(cut, "kind", "Stream export");
+        cut.WaitForAssertion(() => Assert.Contains("Added columns always carry on", cut.Markup, StringComparison.Ordinal), Wait);
+        Pick(cut, "on-schema-change", "Fail the run");
+        cut.WaitForAssertion(() => Assert.Contains("fails before writing anything", cut.Markup, StringComparison.Ordinal), Wait);
+
+        var form = ConnectionForm.From(new Portal.Core.Connections.Connection
+        {
+            Name = "x", Bucket = "b", Region = "r", ExternalId = "e", Kind = Portal.Core.Connections.DeliveryKind.StreamExport,
+            OnSchemaChange = Portal.Core.Connections.SchemaChangePolicy.Fail,
+        });
+        Assert.Equal("Fail", form.ToInput().OnSchemaChange);
+    }
+
+    [Fact]
     public void ThePreview_ShouldFollowPrefixFormatCompressionStreamsAndTemplate_BeforeSaving()
     {
         var cut = Render<ConnectionEditorPage>();

@@ -35,6 +35,9 @@ internal static class RunServices
         services.AddSingleton(new RunReconciler(
             new ConnectionCredentials(null!, Options.Create(new AwsOptions()), TimeProvider.System), new S3ClientFactory(), NullLogger<RunReconciler>.Instance));
         services.AddSingleton<RunLifecycle>();
+        // Resuming a dump reads its folder only when asked to (never in these tests).
+        services.AddSingleton(sp => new DumpResumes(db, sp.GetRequiredService<RunRecorder>(), sp.GetRequiredService<ConnectionScheduler>(),
+            new ConnectionCredentials(null!, Options.Create(new AwsOptions()), TimeProvider.System), new S3ClientFactory()));
         return services;
     }
 }
