@@ -3,7 +3,6 @@ namespace Portal.IntegrationTests.Delivery;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Portal.IntegrationTests.Runs;
 using Portal.Tests.Shared;
 
@@ -25,14 +24,7 @@ public sealed class DumpResumeTests : IDisposable
 
     private static string Table(int i) => $"t{i}";
 
-    private static void Sql(string path, string sql)
-    {
-        using var db = new SqliteConnection($"Data Source={path};Pooling=False");
-        db.Open();
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    private static void Sql(string path, string sql) => BigTables.Execute(path, sql);
 
     // Rows that compress badly enough for several 1 KiB parts per table.
     private static string Create(int table) =>

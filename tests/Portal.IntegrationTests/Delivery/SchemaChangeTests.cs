@@ -2,7 +2,6 @@ namespace Portal.IntegrationTests.Delivery;
 
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Tests.Shared;
@@ -35,14 +34,7 @@ public sealed class SchemaChangeTests : IDisposable
         return (connection, bucket, path);
     }
 
-    private static void Sql(string path, string sql)
-    {
-        using var db = new SqliteConnection($"Data Source={path};Pooling=False");
-        db.Open();
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    private static void Sql(string path, string sql) => BigTables.Execute(path, sql);
 
     private async Task<JsonElement> ManifestAsync(string bucket, JsonElement run) =>
         JsonDocument.Parse(await _api.TextAsync(bucket, run.GetProperty("keys").EnumerateArray().Last(k => k.GetString()!.Contains("/_manifests/", StringComparison.Ordinal)).GetString()!)).RootElement;
