@@ -17,7 +17,7 @@ using Portal.Infrastructure.Sources;
 
 /// <summary>
 /// Times the portal's dump of one SQLite table into an S3 bucket, with the process's peak memory.
-/// Arguments: --db FILE --table NAME --endpoint URL --bucket NAME --access-key K --secret-key S.
+/// Arguments: --db FILE --table NAME --endpoint URL --bucket NAME --access-key K --secret-key S [--level fastest|optimal|smallest].
 /// Prints "portal: rows N seconds S rows/s R MB/s M peak-MB P".
 /// </summary>
 public static class DumpBenchmark
@@ -32,7 +32,7 @@ public static class DumpBenchmark
             Name = "bench", Kind = DeliveryKind.Dump, Bucket = a["bucket"], Region = "us-east-1", Prefix = "portal/",
             Endpoint = a["endpoint"], ChecksumMode = ChecksumPolicy.WhenRequired, AuthMethod = AuthMethod.AccessKey,
             AccessKeyId = a["access-key"], SecretAccessKeyCipher = a["secret-key"], ExternalId = "bench",
-            Format = "ndjson", Compression = "gzip",
+            Format = "ndjson", Compression = "gzip", CompressionLevel = a.GetValueOrDefault("level", Portal.Core.Formats.FileFormats.Optimal),
             Streams = [new ConnectionStream { Name = a["table"], Table = a["table"] }],
         };
         var source = new Source { Name = "bench", Kind = SourceKind.Sqlite, ConnectionStringCipher = $"Data Source={db}" };

@@ -50,6 +50,9 @@ public sealed class Connection : ICustomerOwned
 
     public string Compression { get; set; } = "gzip";
 
+    /// <summary>How hard gzip compresses: <c>fastest</c>, <c>optimal</c> (the default) or <c>smallest</c>.</summary>
+    public string CompressionLevel { get; set; } = Formats.FileFormats.Optimal;
+
     public long MaxPartBytes { get; set; } = 128L * 1024 * 1024;
 
     /// <summary>Cron expression in UTC.</summary>

@@ -22,6 +22,9 @@ public sealed record ConnectionInput
     public string? Template { get; init; }
     public string? Format { get; init; }
     public string? Compression { get; init; }
+
+    /// <summary>gzip's level: <c>fastest</c>, <c>optimal</c> (the default) or <c>smallest</c>.</summary>
+    public string? CompressionLevel { get; init; }
     public long? MaxPartBytes { get; init; }
     public string? Schedule { get; init; }
     public bool? Enabled { get; init; }

@@ -46,7 +46,7 @@ public static class ConnectionValidator
 
         var format = input.Format ?? FileFormats.Ndjson;
         var compression = input.Compression ?? FileFormats.Gzip;
-        foreach (var (field, messages) in FileFormats.Check(format, compression).ToDictionary())
+        foreach (var (field, messages) in FileFormats.Check(format, compression).ToDictionary().Concat(FileFormats.CheckLevel(input.CompressionLevel).ToDictionary()))
             foreach (var m in messages) e.Add(field, m);
         if (input.MaxPartBytes is { } max && max is < MinPartBytes or > MaxPartBytes)
             e.Add("maxPartBytes", $"A part is {MinPartBytes:N0} bytes to 5 TiB (S3's largest object).");

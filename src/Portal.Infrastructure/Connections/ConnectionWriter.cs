@@ -245,6 +245,7 @@ public sealed class ConnectionWriter(
         c.Template = string.IsNullOrWhiteSpace(input.Template) ? null : input.Template;
         c.Format = input.Format ?? "ndjson";
         c.Compression = input.Compression ?? "gzip";
+        c.CompressionLevel = input.CompressionLevel ?? Portal.Core.Formats.FileFormats.Optimal;
         c.MaxPartBytes = input.MaxPartBytes ?? 128L * 1024 * 1024;
         c.Schedule = ConnectionValidator.Empty(input.Schedule);
         // Left out of a PUT, the state stays as it is (a paused connection is not resumed by an edit).

@@ -265,7 +265,7 @@ public sealed class DeliveryRunner(
         scope.Progress(new StreamProgress(stream.Name, 0, 0, 0, total));
 
         var roller = new PartRoller(s3, connection.Bucket, connection.KmsKeyArn, scope.Template, values, prefix, columns,
-            connection.Format, connection.Compression, connection.MaxPartBytes, run.RunId);
+            connection.Format, connection.Compression, connection.MaxPartBytes, run.RunId, FileFormats.LevelOf(connection.CompressionLevel));
         scope.Rollers.Add(roller);
         var logged = 0;
         void LogParts()

@@ -13,7 +13,8 @@ using Portal.Infrastructure.S3;
 /// </summary>
 public sealed class PartRoller(
     IAmazonS3 s3, string bucket, string? kmsKeyArn, KeyTemplate template, KeyValues values, string prefix,
-    IReadOnlyList<SourceColumn> columns, string format, string compression, long maxPartBytes, long? runId = null) : IAsyncDisposable
+    IReadOnlyList<SourceColumn> columns, string format, string compression, long maxPartBytes, long? runId = null,
+    System.IO.Compression.CompressionLevel level = System.IO.Compression.CompressionLevel.Optimal) : IAsyncDisposable
 {
     /// <summary>User metadata every data object carries (S3 sends them as <c>x-amz-meta-…</c>).</summary>
     public const string RunIdMetadata = "portal-run-id";
@@ -21,13 +22,13 @@ public sealed class PartRoller(
     public const string Sha256Metadata = "portal-sha256";
 
     private readonly List<DeliveredFile> _files = [];
-    private readonly long _compressorFlushEvery = Math.Clamp(maxPartBytes / 4, 16 * 1024, 1024 * 1024);
+    // gzip blocks are compressed on every core; a quarter of a part, between 64 KiB and 1 MiB of rows as written.
+    private readonly int _blockSize = (int)Math.Clamp(maxPartBytes / 4, 64 * 1024, 1024 * 1024);
     private MultipartUploadStream? _upload;
-    private GZipStream? _gzip;
-    private CountingStream? _counter;
+    private ParallelGzipStream? _gzip;
     private IRowWriter? _writer;
     private long _partRows;
-    private long _sinceFlush;
+    private long _blocksSeen;
 
     public IReadOnlyList<DeliveredFile> Files => _files;
 
@@ -45,11 +46,14 @@ public sealed class PartRoller(
         await _writer!.WriteRowAsync(row, cancellationToken);
         _partRows++;
         Rows++;
-        if (_gzip is not null && _counter!.Count - _sinceFlush >= _compressorFlushEvery)
+        if (_gzip is not null)
         {
-            // gzip holds data back; a sync flush every so often lets the stored size (and the roll) follow.
-            await _gzip.FlushAsync(cancellationToken);
-            _sinceFlush = _counter.Count;
+            // Parts roll at block boundaries. When the blocks in flight could take the part to its limit, they are written
+            // first, so the stored size decides, and a part ends at most about a block past its limit.
+            if (_gzip.BlocksStarted == _blocksSeen) return;
+            _blocksSeen = _gzip.BlocksStarted;
+            if (_upload!.BytesWritten < maxPartBytes && _upload.BytesWritten + ParallelGzipStream.Bound(_gzip.PendingRawBytes) >= maxPartBytes)
+                await _gzip.DrainAsync(cancellationToken);
         }
         if (_upload!.BytesWritten >= maxPartBytes) await CloseAsync(cancellationToken);
     }
@@ -84,9 +88,8 @@ public sealed class PartRoller(
         Stream output = _upload;
         if (compression == FileFormats.Gzip)
         {
-            _gzip = new GZipStream(_upload, CompressionLevel.Fastest, leaveOpen: true);
-            output = _counter = new CountingStream(_gzip);
-            _sinceFlush = 0;
+            output = _gzip = new ParallelGzipStream(_upload, level, _blockSize);
+            _blocksSeen = 0;
         }
         _writer = RowWriters.Create(format, output, columns);
         _partRows = 0;
@@ -96,7 +99,11 @@ public sealed class PartRoller(
     {
         await _writer!.CompleteAsync(cancellationToken);
         await _writer.DisposeAsync();
-        if (_gzip is not null) await _gzip.DisposeAsync();
+        if (_gzip is not null)
+        {
+            await _gzip.CompleteAsync(cancellationToken);
+            await _gzip.DisposeAsync();
+        }
         var rows = _partRows;
         var (bytes, sha256) = await _upload!.CompleteAsync(cancellationToken, runId is not { } run ? null : sha => new Dictionary<string, string>
         {
@@ -108,13 +115,13 @@ public sealed class PartRoller(
         await _upload.DisposeAsync();
         _writer = null;
         _gzip = null;
-        _counter = null;
         _upload = null;
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_writer is not null) await _writer.DisposeAsync();
+        if (_gzip is not null) await _gzip.DisposeAsync();
         if (_upload is not null) await _upload.DisposeAsync();
     }
 }

@@ -12,7 +12,7 @@ public sealed record ConnectionDto(
     long MaxPartBytes, string? Schedule, IReadOnlyList<DateTimeOffset> NextRuns, bool Enabled, int Retries,
     IReadOnlyList<ScheduleDto> Schedules, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     string? PausedReason = null, DateTimeOffset? PausedAt = null, int ConsecutiveFailures = 0, bool Manifests = false,
-    string OnSchemaChange = nameof(SchemaChangePolicy.CarryOn))
+    string OnSchemaChange = nameof(SchemaChangePolicy.CarryOn), string CompressionLevel = Portal.Core.Formats.FileFormats.Optimal)
 {
     public static ConnectionDto From(Connection c) => new(
         c.Id, c.CustomerId, c.Name, c.Kind.ToString(), c.Bucket, c.Region, c.Prefix, c.Endpoint, c.StsEndpoint, c.KmsKeyArn,
@@ -23,7 +23,7 @@ public sealed record ConnectionDto(
         c.Enabled, c.Retries,
         c.Schedules.OrderBy(s => s.Position).Select(s => new ScheduleDto(s.Name, s.Cron,
             s.Commands.OrderBy(x => x.Position).Select(x => new CommandDto(x.CommandId, x.Command, x.Folder)).ToList())).ToList(),
-        c.CreatedAt, c.UpdatedAt, c.PausedReason, c.PausedAt, c.ConsecutiveFailures, c.WritesManifests, c.OnSchemaChange.ToString());
+        c.CreatedAt, c.UpdatedAt, c.PausedReason, c.PausedAt, c.ConsecutiveFailures, c.WritesManifests, c.OnSchemaChange.ToString(), c.CompressionLevel);
 }
 
 public sealed record ScheduleDto(string Name, string Cron, IReadOnlyList<CommandDto> Commands);

@@ -116,6 +116,46 @@ public sealed class DumpTests(CephServer ceph)
         Assert.All(files, f => Assert.Equal(f.Rows, 0L + f.Rows));
     }
 
+    [Theory]
+    [InlineData("fastest")]
+    [InlineData("optimal")]
+    [InlineData("smallest")]
+    public async Task Gzip_parts_of_blocks_compressed_in_parallel_read_back_with_gzip_python_and_dotnet_at_every_level(string level)
+    {
+        using var dump = new DumpHarness(ceph, await ceph.CreateBucketAsync("gz"));
+        dump.Connection.Streams.RemoveAll(s => s.Table != "Track");
+        dump.Connection.CompressionLevel = level;
+        dump.Connection.MaxPartBytes = 256 * 1024; // blocks of 64 KiB: several gzip members per part, and two parts
+
+        var outcome = await dump.RunAsync(1, Load);
+
+        var files = outcome.Streams.Single().Files;
+        Assert.True(files.Count >= 1);
+        var lines = new List<string>();
+        foreach (var file in files)
+        {
+            var path = Path.Combine(dump.App.DataDirectory, Path.GetFileName(file.Key));
+            await File.WriteAllBytesAsync(path, await dump.GetAsync(file.Key));
+            var dotnet = await dump.TextAsync(file.Key);
+            Assert.Equal(dotnet, await OutputAsync("gzip", "-dc", path));
+            Assert.Equal(dotnet, await OutputAsync("python3", "-c", "import gzip,sys; sys.stdout.buffer.write(gzip.open(sys.argv[1]).read())", path));
+            lines.AddRange(dotnet.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        Assert.Equal(ChinookExpectations.Rows("Track").Select(r => (long)r[0].Value!), lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("TrackId").GetInt64()));
+    }
+
+    private static async Task<string> OutputAsync(string program, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{program}: {await error}");
+        return await output;
+    }
+
     [Fact]
     public async Task Csv_files_carry_a_header_and_every_value_as_text()
     {

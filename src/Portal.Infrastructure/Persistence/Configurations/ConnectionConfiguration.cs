@@ -24,6 +24,7 @@ internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connect
         builder.Property(c => c.Template).HasMaxLength(1024);
         builder.Property(c => c.Format).HasMaxLength(16);
         builder.Property(c => c.Compression).HasMaxLength(16);
+        builder.Property(c => c.CompressionLevel).HasMaxLength(16);
         builder.Property(c => c.Schedule).HasMaxLength(128);
         builder.Property(c => c.ExternalIdCheckedFor).HasMaxLength(64);
         builder.Property(c => c.ExternalIdProblem).HasMaxLength(2000);

@@ -364,6 +364,11 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("CompressionLevel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<int>("ConsecutiveFailures")
                         .HasColumnType("integer");
 

@@ -351,6 +351,11 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CompressionLevel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ConsecutiveFailures")
                         .HasColumnType("INTEGER");
 

@@ -27,6 +27,8 @@ public sealed class ConnectionForm
     public string? Template { get; set; }
     public string Format { get; set; } = "ndjson";
     public string Compression { get; set; } = "gzip";
+
+    public string CompressionLevel { get; set; } = Portal.Core.Formats.FileFormats.Optimal;
     public long MaxPartMiB { get; set; } = 128;
     public string? Schedule { get; set; } = "0 3 * * *";
     public bool Enabled { get; set; } = true;
@@ -44,13 +46,21 @@ public sealed class ConnectionForm
         Endpoint = c.Endpoint, StsEndpoint = c.StsEndpoint, KmsKeyArn = c.KmsKeyArn, ChecksumMode = c.ChecksumMode,
         AuthMethod = c.AuthMethod, RoleArn = c.RoleArn, AccessKeyId = c.AccessKeyId, SourceId = c.SourceId,
         Streams = c.Streams.OrderBy(s => s.Position).Select(s => new StreamRow { Id = s.Id, Mark = s.CursorValue, Name = s.Name, Table = s.Table, CursorColumn = s.CursorColumn, CursorStart = s.CursorStart }).ToList(),
-        Template = c.Template, Format = c.Format, Compression = c.Compression, MaxPartMiB = Math.Max(1, c.MaxPartBytes / (1024 * 1024)),
+        Template = c.Template, Format = c.Format, Compression = c.Compression, CompressionLevel = c.CompressionLevel, MaxPartMiB = Math.Max(1, c.MaxPartBytes / (1024 * 1024)),
         Schedule = c.Schedule, Enabled = c.Enabled, Retries = c.Retries, Manifests = c.Manifests, OnSchemaChange = c.OnSchemaChange,
         Schedules = c.Schedules.OrderBy(s => s.Position).Select(s => new ScheduleRow
         {
             Name = s.Name, Cron = s.Cron,
             Commands = s.Commands.OrderBy(x => x.Position).Select(x => new CommandRow { Id = x.CommandId, Command = x.Command, Folder = x.Folder }).ToList(),
         }).ToList(),
+    };
+
+    /// <summary>What a gzip level costs and saves, as the editor states it.</summary>
+    public static string LevelTradeOff(string level) => level switch
+    {
+        Portal.Core.Formats.FileFormats.Fastest => "Least CPU, quickest dumps; files about a third larger than optimal (more storage and transfer).",
+        Portal.Core.Formats.FileFormats.Smallest => "Smallest files (a few percent below optimal) at several times the CPU: dumps take longer.",
+        _ => "The default: about gzip -6 in size, compressed on every core.",
     };
 
     public ConnectionInput ToInput() => new()
@@ -62,7 +72,7 @@ public sealed class ConnectionForm
             : new AuthInput(nameof(AuthMethod.AccessKey), AccessKeyId: AccessKeyId?.Trim(), SecretAccessKey: string.IsNullOrEmpty(SecretAccessKey) ? null : SecretAccessKey),
         SourceId = SourceId,
         Streams = Kind == DeliveryKind.ArtifactSync ? [] : Streams.Select(s => new StreamInput(s.Name.Trim(), s.Table.Trim(), Blank(s.CursorColumn), Blank(s.CursorStart))).ToList(),
-        Template = Template, Format = Format, Compression = Compression, MaxPartBytes = MaxPartMiB * 1024 * 1024,
+        Template = Template, Format = Format, Compression = Compression, CompressionLevel = CompressionLevel, MaxPartBytes = MaxPartMiB * 1024 * 1024,
         Schedule = Kind == DeliveryKind.ArtifactSync ? null : Blank(Schedule), Enabled = Enabled, Retries = Retries, Manifests = Manifests, OnSchemaChange = OnSchemaChange.ToString(),
         Schedules = Kind != DeliveryKind.ArtifactSync ? [] : Schedules.Select(s => new ScheduleInput(s.Name.Trim(), s.Cron.Trim(),
             s.Commands.Select(x => new CommandInput(x.Id, x.Command, x.Folder)).ToList())).ToList(),
