@@ -7,7 +7,7 @@ public sealed record ArtifactCommandSpec(long Id, string Command, string Folder)
 public sealed record ArtifactCommandResult(long Id, string Command, int Files, long Bytes, int Uploaded, Portal.Core.Artifacts.RunResultsSummary Results)
 {
     /// <summary>The files written to the run's archive folder, with their sizes and SHA-256 (for the run manifest).</summary>
-    public IReadOnlyList<Delivery.DeliveredFile> Archived { get; init; } = [];
+    public IReadOnlyList<Portal.Core.Parts.PartFile> Archived { get; init; } = [];
 }
 
 /// <summary>What a schedule's sync wrote: the archive folder now in <c>current/</c> and each command.</summary>

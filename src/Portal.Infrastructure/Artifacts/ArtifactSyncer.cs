@@ -30,7 +30,7 @@ public sealed class ArtifactSyncer
 
         // Each command's file count is known before the first upload: its progress bar fills by files archived.
         foreach (var (command, list) in files) progress?.Invoke(new Delivery.StreamProgress(ArtifactLayout.CommandName(command.Id, command.Command), 0, 0, 0, list.Count));
-        var archived = new Dictionary<long, List<Delivery.DeliveredFile>>();
+        var archived = new Dictionary<long, List<Portal.Core.Parts.PartFile>>();
         foreach (var (command, list) in files)
         {
             var (done, bytes, name) = (0, 0L, ArtifactLayout.CommandName(command.Id, command.Command));
@@ -39,7 +39,7 @@ public sealed class ArtifactSyncer
             {
                 var key = ArtifactLayout.FileKey(archive, command.Id, command.Command, relative);
                 var (length, sha256) = await PutFileAsync(s3, connection, key, path, md5: null, ct, runId);
-                written.Add(new Delivery.DeliveredFile(key, length, 0, sha256));
+                written.Add(new Portal.Core.Parts.PartFile(key, length, 0, sha256));
                 bytes += length;
                 progress?.Invoke(new Delivery.StreamProgress(name, 0, ++done, bytes, list.Count));
             }
@@ -142,8 +142,8 @@ public sealed class ArtifactSyncer
         if (md5 is not null) request.Metadata[Md5Metadata] = md5;
         if (runId is { } run)
         {
-            request.Metadata[Delivery.PartRoller.RunIdMetadata] = run.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            request.Metadata[Delivery.PartRoller.Sha256Metadata] = sha256;
+            request.Metadata[Delivery.S3ObjectUpload.RunIdMetadata] = run.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            request.Metadata[Delivery.S3ObjectUpload.Sha256Metadata] = sha256;
         }
         await s3.PutObjectAsync(request.WithKms(c.KmsKeyArn), ct);
         return (length, sha256);

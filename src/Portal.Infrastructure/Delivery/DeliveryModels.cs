@@ -33,7 +33,7 @@ public sealed record DeliveryRequest(long RunId, string ConnectionRunId, DateTim
 public sealed record StreamProgress(string Name, long Rows, int Parts, long Bytes, long? Total = null);
 
 /// <summary>What a stream delivered, and the cursor mark to save if the whole run succeeds.</summary>
-public sealed record StreamOutcome(string Name, long Rows, IReadOnlyList<DeliveredFile> Files, string? SchemaKey, string? NewMark, Portal.Core.Sources.CursorKind? CursorKind = null)
+public sealed record StreamOutcome(string Name, long Rows, IReadOnlyList<Portal.Core.Parts.PartFile> Files, string? SchemaKey, string? NewMark, Portal.Core.Sources.CursorKind? CursorKind = null)
 {
     public long Bytes => Files.Sum(f => f.Bytes);
 

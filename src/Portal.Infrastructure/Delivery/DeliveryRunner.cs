@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Connections;
 using Portal.Core.Formats;
 using Portal.Core.KeyTemplates;
+using Portal.Core.Parts;
 using Portal.Core.Receipts;
 using Portal.Core.Sources;
 using Portal.Infrastructure.S3;
@@ -23,7 +24,7 @@ public sealed class DeliveryRunner(
     ConnectionCredentials credentials, S3ClientFactory clients, SourceReaderFactory sources,
     IOptions<DeliveryOptions> options, ILogger<DeliveryRunner> logger)
 {
-    public const string ReceiptName = "receipt.json";
+    public const string ReceiptName = DumpLayout.ReceiptName;
 
     /// <summary>The longest cursor value a stream can keep as its mark.</summary>
     public const int MaxMarkLength = 200;
@@ -113,7 +114,7 @@ public sealed class DeliveryRunner(
             var pending = new List<(string, string)>();
             foreach (var roller in rollers)
             {
-                if (await roller.AbortAsync(options.Value.RequestTimeout * 2) is { } left) pending.Add(left);
+                if (await roller.AbortAsync(options.Value.RequestTimeout * 2) is { UploadId: { } uploadId } left) pending.Add((left.Key, uploadId));
             }
             var step = RunStepException.StepOf(e);
             var root = e is RunStepException { InnerException: { } inner } ? inner : e;
@@ -233,8 +234,8 @@ public sealed class DeliveryRunner(
     {
         var (connection, run, s3, prefix) = (scope.Connection, scope.Run, scope.S3, scope.Prefix);
         var isDump = connection.Kind == DeliveryKind.Dump;
-        var values = DumpResume.ValuesOf(connection, stream, run.LoadTime, run.ConnectionRunId, scope.DumpName);
-        var dumpSchemaKey = isDump ? DumpResume.SchemaKey(prefix, values) : null;
+        var values = DumpLayout.ValuesOf(connection, stream, run.LoadTime, run.ConnectionRunId, scope.DumpName);
+        var dumpSchemaKey = isDump ? DumpLayout.SchemaKey(prefix, values) : null;
         if (isDump && run.Resume)
         {
             at("checking the table's files in the dump's folder");
@@ -264,8 +265,10 @@ public sealed class DeliveryRunner(
         }
         scope.Progress(new StreamProgress(stream.Name, 0, 0, 0, total));
 
-        var roller = new PartRoller(s3, connection.Bucket, connection.KmsKeyArn, scope.Template, values, prefix, columns,
-            connection.Format, connection.Compression, connection.MaxPartBytes, run.RunId, FileFormats.LevelOf(connection.CompressionLevel));
+        var roller = new PartRoller(
+            S3ObjectUpload.Starter(s3, connection.Bucket, connection.KmsKeyArn, part => scope.Template.Expand(values with { Part = part }, prefix),
+                connection.Format, connection.Compression, connection.MaxPartBytes, run.RunId),
+            columns, connection.Format, connection.Compression, connection.MaxPartBytes, FileFormats.LevelOf(connection.CompressionLevel));
         scope.Rollers.Add(roller);
         var logged = 0;
         void LogParts()

@@ -29,7 +29,7 @@ internal static class DumpFolders
         PreviousDump? previous = null;
         try
         {
-            using var old = await s3.GetObjectAsync(c.Bucket, prefix + DeliveryRunner.ReceiptName, ct);
+            using var old = await s3.GetObjectAsync(c.Bucket, DumpLayout.ReceiptKey(prefix), ct);
             using var text = new StreamReader(old.ResponseStream);
             previous = Receipt.PreviousOf(await text.ReadToEndAsync(ct));
         }
@@ -66,8 +66,7 @@ internal static class DumpFolders
             $"Every folder name for a dump at {run.LoadTime.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC is taken ({DumpLayout.MaxCandidates} tried): dumps run too often for the layout.");
     }
 
-    private static string DumpFolderKey(string prefix, DeliveryRequest run, string name) =>
-        PathPrefix.Join(prefix, KeyTemplate.Parse("{dump_time}").Expand(new KeyValues(run.LoadTime, null, "", "", "", "", "", 0, "") { DumpName = name }));
+    private static string DumpFolderKey(string prefix, DeliveryRequest run, string name) => DumpLayout.FolderKey(prefix, run.LoadTime, name);
 
     /// <summary>Deletes what an interrupted attempt of the same dump left in its folder and this attempt did not write again.</summary>
     public static async Task<int> RemoveStaleAsync(Connection c, IAmazonS3 s3, DumpTarget dump, IReadOnlyList<StreamOutcome> streams, CancellationToken ct)
@@ -92,7 +91,7 @@ internal static class DumpFolders
     public static async Task<(string Key, string Json)> WriteReceiptAsync(
         Connection c, DeliveryRequest run, IAmazonS3 s3, string prefix, KeyTemplate template, IReadOnlyList<StreamOutcome> streams, DumpFolders.DumpTarget dump, CancellationToken ct)
     {
-        var receiptKey = prefix + DeliveryRunner.ReceiptName;
+        var receiptKey = DumpLayout.ReceiptKey(prefix);
         var tables = streams.Select(s =>
         {
             var folderKey = template.Expand(new KeyValues(run.LoadTime, null, "", s.Name, c.Id.ToString(), run.ConnectionRunId, "", 0,

@@ -4,7 +4,7 @@ using System.Globalization;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Portal.Core.Connections;
-using Portal.Core.Formats;
+using Portal.Core.Receipts;
 using Portal.Core.KeyTemplates;
 
 /// <summary>
@@ -15,61 +15,51 @@ using Portal.Core.KeyTemplates;
 /// </summary>
 internal static class DumpResume
 {
-    /// <summary>User metadata of a dump's schema file: how many parts the table has (its rows are <see cref="PartRoller.RowsMetadata"/>).</summary>
+    /// <summary>User metadata of a dump's schema file: how many parts the table has (its rows are <see cref="S3ObjectUpload.RowsMetadata"/>).</summary>
     public const string PartsMetadata = "portal-parts";
-
-    private static readonly KeyTemplate SchemaFolder = KeyTemplate.Parse("{dump_time}/schemas/bigquery/");
-
-    /// <summary>What a dump's keys for a stream expand from: the run's load time and id, and the dump's folder name.</summary>
-    public static KeyValues ValuesOf(Connection c, ConnectionStream stream, DateTimeOffset loadTime, string connectionRunId, string? dumpName) =>
-        new(loadTime, null, stream.Id.ToString(), stream.Name, c.Id.ToString(), connectionRunId,
-            KeyPreview.StreamRunId(connectionRunId, stream.Id.ToString()), 0, FileFormats.Extension(c.Format, c.Compression)) { DumpName = dumpName };
-
-    /// <summary>A dump table's schema file: <c>{dump_time}/schemas/bigquery/{stream}.json</c> under the prefix.</summary>
-    public static string SchemaKey(string prefix, KeyValues values) => PathPrefix.Join(prefix, SchemaFolder.Expand(values) + values.StreamName + ".json");
 
     /// <summary>
     /// For each stream of a dump, in order, its complete files in the folder <paramref name="dumpName"/> (which a resume keeps)
     /// or null (written again), with the keys of the run that chose the folder.
     /// </summary>
-    public static async Task<IReadOnlyList<(string Stream, IReadOnlyList<DeliveredFile>? Complete)>> PlanAsync(
+    public static async Task<IReadOnlyList<(string Stream, IReadOnlyList<Portal.Core.Parts.PartFile>? Complete)>> PlanAsync(
         IAmazonS3 s3, Connection c, DateTimeOffset loadTime, string connectionRunId, string dumpName, CancellationToken ct)
     {
         var prefix = PathPrefix.Normalise(c.Prefix);
         var template = KeyTemplate.Parse(c.Template ?? DefaultTemplates.For(c.Kind));
-        var plan = new List<(string, IReadOnlyList<DeliveredFile>?)>();
+        var plan = new List<(string, IReadOnlyList<Portal.Core.Parts.PartFile>?)>();
         foreach (var stream in c.Streams.OrderBy(s => s.Position))
         {
-            var values = ValuesOf(c, stream, loadTime, connectionRunId, dumpName);
-            plan.Add((stream.Name, await CompleteFilesAsync(s3, c.Bucket, SchemaKey(prefix, values), part => template.Expand(values with { Part = part }, prefix), ct)));
+            var values = DumpLayout.ValuesOf(c, stream, loadTime, connectionRunId, dumpName);
+            plan.Add((stream.Name, await CompleteFilesAsync(s3, c.Bucket, DumpLayout.SchemaKey(prefix, values), part => template.Expand(values with { Part = part }, prefix), ct)));
         }
         return plan;
     }
 
     /// <summary>The metadata a dump's schema file carries: the run, and the table's parts and rows.</summary>
-    public static Dictionary<string, string> SchemaMetadata(long runId, IReadOnlyList<DeliveredFile> files) => new()
+    public static Dictionary<string, string> SchemaMetadata(long runId, IReadOnlyList<Portal.Core.Parts.PartFile> files) => new()
     {
-        [PartRoller.RunIdMetadata] = runId.ToString(CultureInfo.InvariantCulture),
+        [S3ObjectUpload.RunIdMetadata] = runId.ToString(CultureInfo.InvariantCulture),
         [PartsMetadata] = files.Count.ToString(CultureInfo.InvariantCulture),
-        [PartRoller.RowsMetadata] = files.Sum(f => f.Rows).ToString(CultureInfo.InvariantCulture),
+        [S3ObjectUpload.RowsMetadata] = files.Sum(f => f.Rows).ToString(CultureInfo.InvariantCulture),
     };
 
     /// <summary>The table's complete files in the folder, or null when any is missing or cannot be vouched for.</summary>
-    public static async Task<IReadOnlyList<DeliveredFile>?> CompleteFilesAsync(IAmazonS3 s3, string bucket, string schemaKey, Func<int, string> partKey, CancellationToken ct)
+    public static async Task<IReadOnlyList<Portal.Core.Parts.PartFile>?> CompleteFilesAsync(IAmazonS3 s3, string bucket, string schemaKey, Func<int, string> partKey, CancellationToken ct)
     {
         var schema = await HeadAsync(s3, bucket, schemaKey, ct);
         if (schema is null || !int.TryParse(schema.Metadata[PartsMetadata], NumberStyles.None, CultureInfo.InvariantCulture, out var parts)
-            || !long.TryParse(schema.Metadata[PartRoller.RowsMetadata], NumberStyles.None, CultureInfo.InvariantCulture, out var rows))
+            || !long.TryParse(schema.Metadata[S3ObjectUpload.RowsMetadata], NumberStyles.None, CultureInfo.InvariantCulture, out var rows))
             return null;
-        var files = new List<DeliveredFile>(parts);
+        var files = new List<Portal.Core.Parts.PartFile>(parts);
         for (var part = 0; part < parts; part++)
         {
             var key = partKey(part);
             var head = await HeadAsync(s3, bucket, key, ct);
-            if (head is null || !long.TryParse(head.Metadata[PartRoller.RowsMetadata], NumberStyles.None, CultureInfo.InvariantCulture, out var partRows)
-                || head.Metadata[PartRoller.Sha256Metadata] is not { Length: 64 } sha256)
+            if (head is null || !long.TryParse(head.Metadata[S3ObjectUpload.RowsMetadata], NumberStyles.None, CultureInfo.InvariantCulture, out var partRows)
+                || head.Metadata[S3ObjectUpload.Sha256Metadata] is not { Length: 64 } sha256)
                 return null;
-            files.Add(new DeliveredFile(key, head.ContentLength, partRows, sha256));
+            files.Add(new Portal.Core.Parts.PartFile(key, head.ContentLength, partRows, sha256));
         }
         return files.Sum(f => f.Rows) == rows ? files : null;
     }

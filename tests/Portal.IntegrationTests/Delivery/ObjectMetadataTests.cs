@@ -27,9 +27,9 @@ public sealed class ObjectMetadataTests(CephServer ceph)
         foreach (var file in files)
         {
             var head = await s3.GetObjectMetadataAsync(dump.Bucket, file.Key);
-            Assert.Equal("4242", head.Metadata["x-amz-meta-" + PartRoller.RunIdMetadata]);
-            Assert.Equal(file.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture), head.Metadata["x-amz-meta-" + PartRoller.RowsMetadata]);
-            Assert.Equal(file.Sha256, head.Metadata["x-amz-meta-" + PartRoller.Sha256Metadata]);
+            Assert.Equal("4242", head.Metadata["x-amz-meta-" + S3ObjectUpload.RunIdMetadata]);
+            Assert.Equal(file.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture), head.Metadata["x-amz-meta-" + S3ObjectUpload.RowsMetadata]);
+            Assert.Equal(file.Sha256, head.Metadata["x-amz-meta-" + S3ObjectUpload.Sha256Metadata]);
             Assert.Equal("text/csv", head.Headers.ContentType.Split(';')[0]);
             // The copy that set them left the bytes as they were.
             Assert.Equal(file.Sha256, Convert.ToHexStringLower(SHA256.HashData(await dump.GetAsync(file.Key))));

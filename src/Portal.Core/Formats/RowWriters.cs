@@ -1,6 +1,4 @@
-namespace Portal.Infrastructure.Delivery;
-
-using Portal.Core.Formats;
+namespace Portal.Core.Formats;
 
 /// <summary>The row writer of a format, and the content type of its files.</summary>
 public static class RowWriters
