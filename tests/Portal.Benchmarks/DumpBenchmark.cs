@@ -24,7 +24,9 @@ public static class DumpBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var a = Enumerable.Range(0, args.Length / 2).ToDictionary(i => args[2 * i].TrimStart('-'), i => args[2 * i + 1]);
+        // Later arguments win: the script's defaults come first.
+        var a = new Dictionary<string, string>();
+        for (var i = 0; i + 1 < args.Length; i += 2) a[args[i].TrimStart('-')] = args[i + 1];
         var db = Path.GetFullPath(a["db"]);
         var secrets = new PlainSecrets();
         var connection = new Connection
@@ -33,7 +35,7 @@ public static class DumpBenchmark
             Endpoint = a["endpoint"], ChecksumMode = ChecksumPolicy.WhenRequired, AuthMethod = AuthMethod.AccessKey,
             AccessKeyId = a["access-key"], SecretAccessKeyCipher = a["secret-key"], ExternalId = "bench",
             Format = "ndjson", Compression = "gzip", CompressionLevel = a.GetValueOrDefault("level", Portal.Core.Formats.FileFormats.Optimal),
-            Streams = [new ConnectionStream { Name = a["table"], Table = a["table"] }],
+            Streams = Tables(db, a["table"]).Select((t, i) => new ConnectionStream { Name = t, Table = t, Position = i }).ToList(),
         };
         var source = new Source { Name = "bench", Kind = SourceKind.Sqlite, ConnectionStringCipher = $"Data Source={db}" };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Portal:DataDirectory", Path.GetDirectoryName(db))]).Build();
@@ -46,11 +48,61 @@ public static class DumpBenchmark
         var outcome = await runner.RunAsync(connection, source, new DeliveryRequest(1, Guid.NewGuid().ToString(), DateTimeOffset.UtcNow), _ => { }, null, CancellationToken.None);
         clock.Stop();
         var rows = outcome.Streams.Sum(s => s.Rows);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var bytes = outcome.Streams.Sum(s => s.Bytes);
         var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"portal: rows {rows} seconds {clock.Elapsed.TotalSeconds:F2} rows/s {rows / clock.Elapsed.TotalSeconds:F0} MB/s {bytes / 1048576.0 / clock.Elapsed.TotalSeconds:F2} stored-MB {bytes / 1048576.0:F1} peak-MB {peak:F0}"));
+            $"portal: rows {rows} seconds {clock.Elapsed.TotalSeconds:F2} rows/s {rows / clock.Elapsed.TotalSeconds:F0} MB/s {bytes / 1048576.0 / clock.Elapsed.TotalSeconds:F2} stored-MB {bytes / 1048576.0:F1} peak-MB {peak:F0} cpu-s {cpu.TotalSeconds:F2}"));
+        if (a.ContainsKey("phases")) await PhasesAsync(connection, source, sources, rows);
         return 0;
+    }
+
+    /// <summary>
+    /// Where the time goes: the same rows read only, then read and serialised (to nowhere), then also compressed (to
+    /// nowhere), each timed with the process's CPU time; what the full dump adds beyond the last is the upload.
+    /// </summary>
+    private static async Task PhasesAsync(Connection connection, Source source, SourceReaderFactory sources, long rows)
+    {
+        async Task<(double Wall, double Cpu)> TimeAsync(Func<ConnectionStream, IReadOnlyList<Portal.Core.Formats.SourceColumn>, Stream?> sink)
+        {
+            var (clock, cpu) = (Stopwatch.StartNew(), Process.GetCurrentProcess().TotalProcessorTime);
+            await Parallel.ForEachAsync(connection.Streams, new ParallelOptions { MaxDegreeOfParallelism = new DeliveryOptions().StreamParallelism }, async (stream, ct) =>
+            {
+                await using var reader = sources.Open(source);
+                var columns = await reader.ColumnsAsync(stream.Table, ct);
+                await using var output = sink(stream, columns);
+                var writer = output is null ? null : Portal.Core.Formats.RowWriters.Create(connection.Format, output, columns);
+                await foreach (var row in reader.ReadAsync(stream.Table, columns, null, ct))
+                    if (writer is not null) await writer.WriteRowAsync(row, ct);
+                if (writer is not null)
+                {
+                    await writer.CompleteAsync(ct);
+                    await writer.DisposeAsync();
+                }
+                if (output is Portal.Core.Formats.ParallelGzipStream gzip) await gzip.CompleteAsync(ct);
+            });
+            return (clock.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+        }
+        var read = await TimeAsync((_, _) => null);
+        var serialise = await TimeAsync((_, _) => Stream.Null);
+        var compress = await TimeAsync((_, _) => new Portal.Core.Formats.ParallelGzipStream(Stream.Null,
+            Portal.Core.Formats.FileFormats.LevelOf(connection.CompressionLevel), 1024 * 1024));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"phases ({rows} rows; wall s / cpu s): read {read.Wall:F2}/{read.Cpu:F2}, + serialise {serialise.Wall:F2}/{serialise.Cpu:F2}, + compress {compress.Wall:F2}/{compress.Cpu:F2} (the full dump adds the upload)"));
+    }
+
+    // "all": every table of the SQLite file (the many-tables shape); otherwise the one named.
+    private static IEnumerable<string> Tables(string db, string table)
+    {
+        if (table != "all") return [table];
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name";
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read()) names.Add(reader.GetString(0));
+        return names;
     }
 
     private sealed class Environment : IHostEnvironment

@@ -3,7 +3,10 @@
 # portal, and, in the same run against the same server, the shell pipelines
 #   sqlite3 -json db "select * from t" | gzip -6 | aws s3 cp - s3://bucket/key   (and with pigz -6)
 # Prints rows/s, MB/s and stored MB of each, the portal's peak memory at each size, and last the ratios.
-# Usage: [LEVEL=fastest|optimal|smallest] bash tests/Portal.Benchmarks/dump-benchmark.sh [ROWS] [BIG_ROWS]   (defaults 2000000 10000000)
+# Then TABLES tables of TABLE_ROWS rows each (defaults 60 and 40000), the data-platform shape, against the gzip -6
+# pipeline run table by table.
+# Usage: [LEVEL=fastest|optimal|smallest] [TABLES=60] [TABLE_ROWS=40000] bash tests/Portal.Benchmarks/dump-benchmark.sh [ROWS] [BIG_ROWS]
+#        (defaults 2000000 10000000)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROWS=${1:-2000000}; BIG=${2:-10000000}
@@ -17,11 +20,12 @@ export AWS_REQUEST_CHECKSUM_CALCULATION=when_required AWS_RESPONSE_CHECKSUM_VALI
 endpoint="http://127.0.0.1:$port"
 aws --endpoint-url "$endpoint" s3 mb s3://bench >/dev/null
 
-make_db() { # FILE ROWS: ids, names with Unicode, decimals, timestamps, nulls, booleans
-  sqlite3 "$1" "CREATE TABLE t (id INTEGER PRIMARY KEY, customer TEXT, email TEXT, amount NUMERIC(12,2), quantity INTEGER,
+make_db() { # FILE ROWS [TABLE]: ids, names with Unicode, decimals, timestamps, nulls, booleans
+  local t=${3:-t}
+  sqlite3 "$1" "CREATE TABLE $t (id INTEGER PRIMARY KEY, customer TEXT, email TEXT, amount NUMERIC(12,2), quantity INTEGER,
     ratio REAL, created_at DATETIME, active BOOLEAN, note TEXT);
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
-    INSERT INTO t SELECT i, 'Client ' || i || ' Müller-Øst', 'user' || i || '@example.com', round((i % 100000) * 1.37, 2),
+    INSERT INTO $t SELECT i, 'Client ' || i || ' Müller-Øst', 'user' || i || '@example.com', round((i % 100000) * 1.37, 2),
       i % 97, (i % 1000) / 7.0, datetime(1600000000 + i * 13, 'unixepoch'), i % 2,
       CASE WHEN i % 5 = 0 THEN NULL ELSE hex(randomblob(12)) END FROM n;"
 }
@@ -45,9 +49,23 @@ pipeline() { # NAME COMPRESSOR: seconds and stored bytes of sqlite3 -json | COMP
 make_db "$work/small.db" "$ROWS"
 read -r gzip_s gzip_bytes < <(pipeline gzip6 "gzip -6")
 read -r pigz_s pigz_bytes < <(pipeline pigz6 "pigz -6")
-portal=$(bench "$work/small.db" --level "${LEVEL:-optimal}"); echo "$portal"
-portal_s=$(echo "$portal" | awk '{print $5}')
-portal_mb=$(echo "$portal" | sed -E 's/.*stored-MB ([0-9.]+).*/\1/')
+portal=$(bench "$work/small.db" --level "${LEVEL:-optimal}" --phases 1); echo "$portal"
+portal_s=$(echo "$portal" | head -n 1 | awk '{print $5}')
+portal_mb=$(echo "$portal" | head -n 1 | sed -E 's/.*stored-MB ([0-9.]+).*/\1/')
+# The data-platform shape: TABLES tables of TABLE_ROWS rows, against the same pipeline run table by table.
+TABLES=${TABLES:-60}; TABLE_ROWS=${TABLE_ROWS:-40000}
+if [ "$TABLES" -gt 0 ]; then
+  for i in $(seq -w 1 "$TABLES"); do make_db "$work/many.db" "$TABLE_ROWS" "t$i"; done
+  start=$(date +%s.%N)
+  for i in $(seq -w 1 "$TABLES"); do
+    sqlite3 -json "$work/many.db" "select * from t$i" | gzip -6 | aws --endpoint-url "$endpoint" s3 cp - "s3://bench/many/t$i.json.gz"
+  done
+  end=$(date +%s.%N)
+  many_pipe_s=$(echo "$end - $start" | bc -l)
+  printf 'many tables, gzip -6 pipeline per table: tables %d rows %d seconds %.2f\n' "$TABLES" "$((10#$TABLES * TABLE_ROWS))" "$many_pipe_s"
+  many=$(bench "$work/many.db" --table all --level "${LEVEL:-optimal}"); echo "many tables, $many"
+  many_s=$(echo "$many" | awk '{print $5}')
+fi
 if [ "$BIG" -gt 0 ]; then
   make_db "$work/big.db" "$BIG"
   echo "at $BIG rows: $(bench "$work/big.db" --level "${LEVEL:-optimal}")"
@@ -55,3 +73,5 @@ fi
 printf 'time ratio portal/(sqlite3 | gzip -6 | aws s3 cp): %.2f (above 1: the portal is faster)\n' "$(echo "$gzip_s / $portal_s" | bc -l)"
 printf 'time ratio portal/(sqlite3 | pigz -6 | aws s3 cp): %.2f\n' "$(echo "$pigz_s / $portal_s" | bc -l)"
 printf 'stored bytes portal/gzip -6: %.3f\n' "$(echo "$portal_mb * 1048576 / $gzip_bytes" | bc -l)"
+[ "$TABLES" -gt 0 ] && printf 'many tables, time ratio portal/(pipeline per table): %.2f\n' "$(echo "$many_pipe_s / $many_s" | bc -l)"
+true
