@@ -52,10 +52,34 @@ public sealed class NdjsonRowWriter : IRowWriter
             case double d when double.IsFinite(d): json.WriteNumberValue(d); break;
             case float f when float.IsFinite(f): json.WriteNumberValue(f); break;
             case double or float: json.WriteNullValue(); break;
-            case decimal m: json.WriteStringValue(ValueText.Decimal(m)); break;
+            case decimal m: WriteDecimal(json, m); break;
+            case DateTime t when t.Kind != DateTimeKind.Local && t.Ticks % TimeSpan.TicksPerSecond == 0: WriteWholeSeconds(json, t); break;
             case bool b: json.WriteBooleanValue(b); break;
             case byte[] bytes: json.WriteBase64StringValue(bytes); break;
             default: json.WriteStringValue(ValueText.Format(value)); break;
+        }
+    }
+
+    // The same text as ValueText, formatted on the stack.
+    private static void WriteDecimal(Utf8JsonWriter json, decimal value)
+    {
+        Span<char> text = stackalloc char[32];
+        if (value.TryFormat(text, out var written, default, System.Globalization.CultureInfo.InvariantCulture)) json.WriteStringValue(text[..written]);
+        else json.WriteStringValue(ValueText.Decimal(value));
+    }
+
+    // yyyy-MM-ddTHH:mm:ssZ: the sortable format and a Z, as ValueText.Timestamp writes a time of whole seconds.
+    private static void WriteWholeSeconds(Utf8JsonWriter json, DateTime value)
+    {
+        Span<char> text = stackalloc char[24];
+        if (value.TryFormat(text, out var written, "s", System.Globalization.CultureInfo.InvariantCulture))
+        {
+            text[written++] = 'Z';
+            json.WriteStringValue(text[..written]);
+        }
+        else
+        {
+            json.WriteStringValue(ValueText.Timestamp(value));
         }
     }
 
