@@ -11,8 +11,8 @@ using Portal.Infrastructure.Persistence;
 namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePortalDbContext))]
-    [Migration("20261202071951_CompressionLevel")]
-    partial class CompressionLevel
+    [Migration("20261202084118_SchemaChangesResumeCompressionLevel")]
+    partial class SchemaChangesResumeCompressionLevel
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

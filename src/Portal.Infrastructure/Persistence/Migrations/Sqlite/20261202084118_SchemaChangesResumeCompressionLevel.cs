@@ -5,7 +5,7 @@
 namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class SchemaFilesAndResume : Migration
+    public partial class SchemaChangesResumeCompressionLevel : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -30,6 +30,14 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
+                name: "CompressionLevel",
+                table: "Connections",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: false,
+                defaultValue: "optimal");
+
+            migrationBuilder.AddColumn<string>(
                 name: "OnSchemaChange",
                 table: "Connections",
                 type: "TEXT",
@@ -52,6 +60,10 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "ResumeOfId",
                 table: "Runs");
+
+            migrationBuilder.DropColumn(
+                name: "CompressionLevel",
+                table: "Connections");
 
             migrationBuilder.DropColumn(
                 name: "OnSchemaChange",

@@ -12,8 +12,8 @@ using Portal.Infrastructure.Persistence;
 namespace Portal.Infrastructure.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPortalDbContext))]
-    [Migration("20261202063757_SchemaFilesAndResume")]
-    partial class SchemaFilesAndResume
+    [Migration("20261202084123_SchemaChangesResumeCompressionLevel")]
+    partial class SchemaChangesResumeCompressionLevel
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -363,6 +363,11 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(32)");
 
                     b.Property<string>("Compression")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("CompressionLevel")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
