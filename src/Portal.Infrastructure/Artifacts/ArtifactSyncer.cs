@@ -39,7 +39,7 @@ public sealed class ArtifactSyncer
             {
                 var key = ArtifactLayout.FileKey(archive, command.Id, command.Command, relative);
                 var (length, sha256) = await PutFileAsync(s3, connection, key, path, md5: null, ct, runId);
-                written.Add(new Portal.Core.Parts.PartFile(key, length, 0, sha256));
+                written.Add(new Portal.Core.Parts.PartFile(key, length, 0, sha256!));
                 bytes += length;
                 progress?.Invoke(new Delivery.StreamProgress(name, 0, ++done, bytes, list.Count));
             }
@@ -128,11 +128,12 @@ public sealed class ArtifactSyncer
 
     // Files go up byte for byte, streamed from disk; PutObject takes up to 5 GB, more than any target/ file. An archived
     // file carries the run and its SHA-256 (as every data object does) and the manifest lists it; its size and hash are those sent.
-    private static async Task<(long Bytes, string Sha256)> PutFileAsync(IAmazonS3 s3, Connection c, string key, string path, string? md5, CancellationToken ct, long? runId = null)
+    private static async Task<(long Bytes, string? Sha256)> PutFileAsync(IAmazonS3 s3, Connection c, string key, string path, string? md5, CancellationToken ct, long? runId = null)
     {
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-        var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
-        var length = file.Position;
+        // Only an archived file (with its run) is hashed: current/ is compared by MD5 and is not in the manifest.
+        var sha256 = runId is null ? null : Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
+        var length = file.Length;
         file.Position = 0;
         var request = new PutObjectRequest
         {
@@ -140,7 +141,7 @@ public sealed class ArtifactSyncer
             ContentType = ContentTypes.For(path),
         };
         if (md5 is not null) request.Metadata[Md5Metadata] = md5;
-        if (runId is { } run)
+        if (runId is { } run && sha256 is not null)
         {
             request.Metadata[Delivery.S3ObjectUpload.RunIdMetadata] = run.ToString(System.Globalization.CultureInfo.InvariantCulture);
             request.Metadata[Delivery.S3ObjectUpload.Sha256Metadata] = sha256;

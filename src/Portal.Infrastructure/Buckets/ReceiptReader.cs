@@ -15,7 +15,7 @@ using Portal.Infrastructure.Persistence;
 /// </summary>
 public sealed class ReceiptReader(BucketClients clients, IDbContextFactory<PortalDbContext> contexts)
 {
-    public const string FileName = Delivery.DeliveryRunner.ReceiptName;
+    public const string FileName = Portal.Core.Receipts.DumpLayout.ReceiptName;
     internal const long MaxReceiptBytes = 64L * 1024 * 1024;
 
     public async Task<FoundReceipt> ReadAsync(Connection connection, string? folder, CancellationToken cancellationToken)

@@ -24,8 +24,6 @@ public sealed class DeliveryRunner(
     ConnectionCredentials credentials, S3ClientFactory clients, SourceReaderFactory sources,
     IOptions<DeliveryOptions> options, ILogger<DeliveryRunner> logger)
 {
-    public const string ReceiptName = DumpLayout.ReceiptName;
-
     /// <summary>The longest cursor value a stream can keep as its mark.</summary>
     public const int MaxMarkLength = 200;
 
@@ -236,10 +234,11 @@ public sealed class DeliveryRunner(
         var isDump = connection.Kind == DeliveryKind.Dump;
         var values = DumpLayout.ValuesOf(connection, stream, run.LoadTime, run.ConnectionRunId, scope.DumpName);
         var dumpSchemaKey = isDump ? DumpLayout.SchemaKey(prefix, values) : null;
+        string KeyOf(int part) => scope.Template.Expand(values with { Part = part }, prefix);
         if (isDump && run.Resume)
         {
             at("checking the table's files in the dump's folder");
-            if (await DumpResume.CompleteFilesAsync(s3, connection.Bucket, dumpSchemaKey!, part => scope.Template.Expand(values with { Part = part }, prefix), ct) is { } complete)
+            if (await DumpResume.CompleteFilesAsync(s3, connection.Bucket, dumpSchemaKey!, KeyOf, ct) is { } complete)
             {
                 var rows = complete.Sum(f => f.Rows);
                 scope.Progress(new StreamProgress(stream.Name, rows, complete.Count, complete.Sum(f => f.Bytes), rows));
@@ -266,7 +265,7 @@ public sealed class DeliveryRunner(
         scope.Progress(new StreamProgress(stream.Name, 0, 0, 0, total));
 
         var roller = new PartRoller(
-            S3ObjectUpload.Starter(s3, connection.Bucket, connection.KmsKeyArn, part => scope.Template.Expand(values with { Part = part }, prefix),
+            S3ObjectUpload.Starter(s3, connection.Bucket, connection.KmsKeyArn, KeyOf,
                 connection.Format, connection.Compression, connection.MaxPartBytes, run.RunId),
             columns, connection.Format, connection.Compression, connection.MaxPartBytes, FileFormats.LevelOf(connection.CompressionLevel));
         scope.Rollers.Add(roller);
@@ -305,13 +304,13 @@ public sealed class DeliveryRunner(
         // A stream export's schema file, after its data files: when its columns changed, or at the first run that delivers rows
         // (a run that finds no rows and no change writes nothing).
         var schemaKey = isDump ? dumpSchemaKey : stream.SchemaKey;
-        var writeSchema = known is { WriteFile: true } && (stream.SchemaKey is not null || known.Changes.Count > 0 || roller.Rows > 0);
+        var writeSchema = known is { WriteFile: true } && (stream.SchemaKey is not null || roller.Rows > 0);
         if (writeSchema)
         {
             at("writing the schema file");
             schemaKey = StreamSchema.Key(connection.Prefix, stream.Name, run.RunId);
             await s3.PutJsonAsync(connection, schemaKey, BigQuerySchema.For(columns).ToJsonString(), ct);
-            scope.Log(new RunNote("SchemaWritten", stream.Name, stream.SchemaKey is not null || known!.Changes.Count > 0
+            scope.Log(new RunNote("SchemaWritten", stream.Name, stream.SchemaKey is not null
                 ? $"{schemaKey} describes the stream's new columns." : $"{schemaKey} describes the stream's columns (its first schema file)."));
         }
         if (isDump)

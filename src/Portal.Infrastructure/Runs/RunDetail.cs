@@ -13,7 +13,7 @@ public sealed record RunDetail(
     /// <summary>The receipt a successful dump wrote (its last key), if any.</summary>
     public string? ReceiptKey =>
         Run.Kind == Core.Connections.DeliveryKind.Dump && Run.Status == RunStatus.Succeeded
-            ? Keys.LastOrDefault(k => k.EndsWith(Delivery.DeliveryRunner.ReceiptName, StringComparison.Ordinal)) : null;
+            ? Keys.LastOrDefault(k => k.EndsWith(Portal.Core.Receipts.DumpLayout.ReceiptName, StringComparison.Ordinal)) : null;
 
     public IReadOnlyList<string> Keys { get; } = Run.Keys();
 }

@@ -17,7 +17,7 @@ public sealed class RunReconciler(ConnectionCredentials credentials, S3ClientFac
     public async Task<(ReceiptDocument Receipt, string Key)?> ReceiptNamingAsync(Connection connection, long runId, CancellationToken ct)
     {
         if (connection.Kind != DeliveryKind.Dump) return null;
-        var key = PathPrefix.Normalise(connection.Prefix) + DeliveryRunner.ReceiptName;
+        var key = Portal.Core.Receipts.DumpLayout.ReceiptKey(connection.Prefix);
         try
         {
             using var s3 = await clients.CreateForAsync(connection, credentials, ct);
