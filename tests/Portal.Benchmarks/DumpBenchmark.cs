@@ -44,15 +44,34 @@ public static class DumpBenchmark
             new ConnectionCredentials(secrets, Options.Create(new AwsOptions()), TimeProvider.System), new S3ClientFactory(), sources,
             Options.Create(new DeliveryOptions()), NullLogger<DeliveryRunner>.Instance);
 
-        var clock = Stopwatch.StartNew();
-        var outcome = await runner.RunAsync(connection, source, new DeliveryRequest(1, Guid.NewGuid().ToString(), DateTimeOffset.UtcNow), _ => { }, null, CancellationToken.None);
-        clock.Stop();
-        var rows = outcome.Streams.Sum(s => s.Rows);
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var bytes = outcome.Streams.Sum(s => s.Bytes);
-        var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"portal: rows {rows} seconds {clock.Elapsed.TotalSeconds:F2} rows/s {rows / clock.Elapsed.TotalSeconds:F0} MB/s {bytes / 1048576.0 / clock.Elapsed.TotalSeconds:F2} stored-MB {bytes / 1048576.0:F1} peak-MB {peak:F0} cpu-s {cpu.TotalSeconds:F2}"));
+        // The time S3 requests take (part uploads, the metadata copies of multipart files), from the portal's own spans.
+        var spans = new System.Collections.Concurrent.ConcurrentDictionary<string, double>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == Portal.Infrastructure.Telemetry.PortalTracing.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = a => spans.AddOrUpdate(a.DisplayName, a.Duration.TotalSeconds, (_, t) => t + a.Duration.TotalSeconds),
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        // --runs N: the dump N times in one process; each but the last is printed as a warm-up (a portal that has run before).
+        var runs = int.Parse(a.GetValueOrDefault("runs", "1"), CultureInfo.InvariantCulture);
+        long rows = 0;
+        for (var run = 1; run <= runs; run++)
+        {
+            var (clock, cpuBefore, allocatedBefore, gcBefore) = (Stopwatch.StartNew(), Process.GetCurrentProcess().TotalProcessorTime, GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
+            var outcome = await runner.RunAsync(connection, source, new DeliveryRequest(run, Guid.NewGuid().ToString(), DateTimeOffset.UtcNow), _ => { }, null, CancellationToken.None);
+            clock.Stop();
+            rows = outcome.Streams.Sum(s => s.Rows);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            var bytes = outcome.Streams.Sum(s => s.Bytes);
+            var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{(run < runs ? "warm-up " : "")}portal: rows {rows} seconds {clock.Elapsed.TotalSeconds:F2} rows/s {rows / clock.Elapsed.TotalSeconds:F0} MB/s {bytes / 1048576.0 / clock.Elapsed.TotalSeconds:F2} stored-MB {bytes / 1048576.0:F1} peak-MB {peak:F0} cpu-s {cpu.TotalSeconds:F2} allocated-MB {(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1048576.0:F0} gen0-gcs {GC.CollectionCount(0) - gcBefore}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  S3 requests (seconds, summed over concurrent ones): part uploads {spans.GetValueOrDefault("part upload"):F2}, metadata copies {spans.GetValueOrDefault("metadata copy"):F2}"));
+            spans.Clear();
+        }
         if (a.ContainsKey("phases")) await PhasesAsync(connection, source, sources, rows);
         return 0;
     }
@@ -72,8 +91,9 @@ public static class DumpBenchmark
                 var columns = await reader.ColumnsAsync(stream.Table, ct);
                 await using var output = sink(stream, columns);
                 var writer = output is null ? null : Portal.Core.Formats.RowWriters.Create(connection.Format, output, columns);
-                await foreach (var row in reader.ReadAsync(stream.Table, columns, null, ct))
-                    if (writer is not null) await writer.WriteRowAsync(row, ct);
+                await foreach (var batch in reader.ReadAsync(stream.Table, columns, null, ct))
+                    if (writer is not null)
+                        for (var row = 0; row < batch.Count; row++) await writer.WriteRowAsync(batch, row, ct);
                 if (writer is not null)
                 {
                     await writer.CompleteAsync(ct);

@@ -1,65 +1,100 @@
 namespace Portal.Core.Formats;
 
 using System.Buffers;
+using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Unicode;
 
 /// <summary>
 /// RFC 4180 csv with a header row, UTF-8 without BOM and '\n' line ends. NULL is an empty field; an
-/// empty string is written quoted ("") so the two stay apart. Rows collect in a small buffer that is
-/// written on asynchronously.
+/// empty string is written quoted ("") so the two stay apart. Rows are written from a <see cref="RowBatch"/> as UTF-8
+/// without a string per value, into a small buffer that is written on asynchronously.
 /// </summary>
 public sealed class CsvRowWriter : IRowWriter
 {
-    private const int FlushAt = 32 * 1024;
+    private const int FlushAt = 64 * 1024;
     private readonly Stream _output;
     private readonly int _columns;
-    private readonly StringBuilder _text = new(FlushAt * 2);
+    private readonly ArrayBufferWriter<byte> _buffer = new(FlushAt * 2);
 
     public CsvRowWriter(Stream output, IReadOnlyList<SourceColumn> columns)
     {
         _output = output;
         _columns = columns.Count;
-        AppendLine(columns.Select(c => (object?)c.Name).ToArray());
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (i > 0) Append(","u8);
+            Field(Encoding.UTF8.GetBytes(columns[i].Name));
+        }
+        Append("\n"u8);
     }
 
-    public async ValueTask WriteRowAsync(object?[] row, CancellationToken cancellationToken)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public ValueTask WriteRowAsync(RowBatch batch, int row, CancellationToken cancellationToken)
     {
-        AppendLine(row);
-        if (_text.Length >= FlushAt) await FlushAsync(cancellationToken);
-    }
-
-    private void AppendLine(object?[] values)
-    {
+        Span<byte> scalar = stackalloc byte[ValueText.MaxScalarBytes];
         for (var i = 0; i < _columns; i++)
         {
-            if (i > 0) _text.Append(',');
-            var text = ValueText.Format(values[i]);
-            if (text is null) continue;
-            if (text.Length == 0 || text.AsSpan().IndexOfAny(",\"\n\r") >= 0)
-                _text.Append('"').Append(text.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
-            else
-                _text.Append(text);
+            if (i > 0) Append(","u8);
+            switch (batch.Kind(row, i))
+            {
+                case CellKind.Null:
+                    break;
+                case CellKind.Text:
+                    var text = batch.Bytes(row, i);
+                    // Text that is not valid UTF-8 is read as .NET reads it (U+FFFD for each bad sequence).
+                    Field(Utf8.IsValid(text) ? text : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(text)));
+                    break;
+                case CellKind.Decimal:
+                    Field(batch.Bytes(row, i));
+                    break;
+                case CellKind.Blob:
+                    var blob = batch.Bytes(row, i);
+                    if (blob.IsEmpty)
+                    {
+                        Field([]);
+                        break;
+                    }
+                    var span = _buffer.GetSpan(Base64.GetMaxEncodedToUtf8Length(blob.Length));
+                    Base64.EncodeToUtf8(blob, span, out _, out var encoded);
+                    _buffer.Advance(encoded);
+                    break;
+                default:
+                    if (ValueText.TryFormatUtf8(batch, row, i, scalar, out var written)) Append(scalar[..written]);
+                    break;
+            }
         }
-        _text.Append('\n');
+        Append("\n"u8);
+        return _buffer.WrittenCount >= FlushAt ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
     }
+
+    // A field quoted (its quotes doubled) when it is empty or holds a comma, quote or line end.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Field(ReadOnlySpan<byte> value)
+    {
+        if (!value.IsEmpty && value.IndexOfAny(",\"\n\r"u8) < 0)
+        {
+            Append(value);
+            return;
+        }
+        Append("\""u8);
+        for (var quote = value.IndexOf((byte)'"'); quote >= 0; quote = value.IndexOf((byte)'"'))
+        {
+            Append(value[..(quote + 1)]);
+            Append("\""u8);
+            value = value[(quote + 1)..];
+        }
+        Append(value);
+        Append("\""u8);
+    }
+
+    private void Append(ReadOnlySpan<byte> bytes) => _buffer.Write(bytes);
 
     private async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(_text.Length));
-        try
-        {
-            // One encoder across chunks: a surrogate pair may be split between two of them.
-            var encoder = Encoding.UTF8.GetEncoder();
-            var count = 0;
-            foreach (var chunk in _text.GetChunks()) count += encoder.GetBytes(chunk.Span, bytes.AsSpan(count), flush: false);
-            count += encoder.GetBytes(ReadOnlySpan<char>.Empty, bytes.AsSpan(count), flush: true);
-            await _output.WriteAsync(bytes.AsMemory(0, count), cancellationToken);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(bytes);
-        }
-        _text.Clear();
+        await _output.WriteAsync(_buffer.WrittenMemory, cancellationToken);
+        _buffer.ResetWrittenCount();
     }
 
     public async ValueTask CompleteAsync(CancellationToken cancellationToken)

@@ -28,12 +28,16 @@ public static class FileFormats
 
     public static IReadOnlyList<string> Levels { get; } = [Fastest, Optimal, Smallest];
 
-    /// <summary>A compression level as .NET's compressors name it.</summary>
-    public static System.IO.Compression.CompressionLevel LevelOf(string? level) => level switch
+    /// <summary>
+    /// A level as zlib numbers it (zlib-ng in .NET): <see cref="Fastest"/> 1, <see cref="Optimal"/> 5, <see cref="Smallest"/> 9.
+    /// Optimal is 5, not zlib's default 6: in zlib-ng both are its "medium" strategy, and on the dump benchmark's rows 5
+    /// stores 0.2 % more than 6 (still less than <c>gzip -6</c>) in a quarter less time.
+    /// </summary>
+    public static int LevelOf(string? level) => level switch
     {
-        Fastest => System.IO.Compression.CompressionLevel.Fastest,
-        Smallest => System.IO.Compression.CompressionLevel.SmallestSize,
-        _ => System.IO.Compression.CompressionLevel.Optimal,
+        Fastest => 1,
+        Smallest => 9,
+        _ => 5,
     };
 
     /// <summary>The <c>{extension}</c> of a format and compression: <c>csv.gz</c>, <c>ndjson</c>, <c>parquet</c>…</summary>

@@ -1,86 +1,124 @@
 namespace Portal.Core.Formats;
 
 using System.Buffers;
+using System.Buffers.Text;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 
 /// <summary>
 /// One JSON object per line (jsonl and ndjson), keys in source order: integers and reals as numbers
 /// (NaN and infinities as null), exact decimals as strings, timestamps RFC 3339 UTC, dates yyyy-MM-dd,
-/// booleans, blobs base64, NULL as null. Rows collect in a small buffer that is written on asynchronously.
+/// booleans, blobs base64, NULL as null. Rows are written from a <see cref="RowBatch"/> straight into a small UTF-8 buffer,
+/// without a string or object per value, and the buffer is written on asynchronously.
 /// </summary>
 public sealed class NdjsonRowWriter : IRowWriter
 {
     private const int FlushAt = 64 * 1024;
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
     private readonly Stream _output;
-    private readonly JsonEncodedText[] _names;
+    private readonly byte[][] _keys;
     private readonly ArrayBufferWriter<byte> _buffer = new(FlushAt * 2);
+
+    // Only for text that needs escaping: writes a lone string value into the same buffer.
     private readonly Utf8JsonWriter _json;
 
     public NdjsonRowWriter(Stream output, IReadOnlyList<SourceColumn> columns)
     {
         _output = output;
-        _names = columns.Select(c => JsonEncodedText.Encode(c.Name, Options.Encoder)).ToArray();
+        // {"first": and ,"next": with each name escaped once.
+        _keys = columns.Select((c, i) => (byte[])[(byte)(i == 0 ? '{' : ','), (byte)'"', .. JsonEncodedText.Encode(c.Name, Options.Encoder).EncodedUtf8Bytes, (byte)'"', (byte)':']).ToArray();
         _json = new Utf8JsonWriter(_buffer, Options);
     }
 
-    public async ValueTask WriteRowAsync(object?[] row, CancellationToken cancellationToken)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public ValueTask WriteRowAsync(RowBatch batch, int row, CancellationToken cancellationToken)
     {
-        _json.WriteStartObject();
-        for (var i = 0; i < _names.Length; i++)
+        for (var i = 0; i < _keys.Length; i++)
         {
-            _json.WritePropertyName(_names[i]);
-            WriteValue(_json, row[i]);
+            _buffer.Write(_keys[i]);
+            WriteCell(batch, row, i);
         }
-        _json.WriteEndObject();
-        _json.Flush();
+        _buffer.Write(_keys.Length == 0 ? "{}\n"u8 : "}\n"u8);
+        return _buffer.WrittenCount >= FlushAt ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+    }
+
+    // Each value as Utf8JsonWriter writes it (a test holds them to it), formatted straight into the buffer.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void WriteCell(RowBatch batch, int row, int column)
+    {
+        Span<byte> span;
+        int written;
+        switch (batch.Kind(row, column))
+        {
+            case CellKind.Null:
+                _buffer.Write("null"u8);
+                break;
+            case CellKind.Integer:
+                span = _buffer.GetSpan(24);
+                batch.Integer(row, column).TryFormat(span, out written, default, CultureInfo.InvariantCulture);
+                _buffer.Advance(written);
+                break;
+            case CellKind.Real when double.IsFinite(batch.Real(row, column)):
+                span = _buffer.GetSpan(32);
+                Utf8Formatter.TryFormat(batch.Real(row, column), span, out written);
+                _buffer.Advance(written);
+                break;
+            case CellKind.Real:
+                _buffer.Write("null"u8);
+                break;
+            case CellKind.Boolean:
+                _buffer.Write(batch.Boolean(row, column) ? "true"u8 : "false"u8);
+                break;
+            case CellKind.Decimal:
+                Quoted(batch.Bytes(row, column));
+                break;
+            case CellKind.Text:
+                WriteText(batch.Bytes(row, column));
+                break;
+            case CellKind.Blob:
+                var blob = batch.Bytes(row, column);
+                span = _buffer.GetSpan(Base64.GetMaxEncodedToUtf8Length(blob.Length) + 2);
+                span[0] = (byte)'"';
+                Base64.EncodeToUtf8(blob, span[1..], out _, out written);
+                span[written + 1] = (byte)'"';
+                _buffer.Advance(written + 2);
+                break;
+            default:
+                Span<byte> text = stackalloc byte[ValueText.MaxScalarBytes];
+                ValueText.TryFormatUtf8(batch, row, column, text, out written);
+                Quoted(text[..written]);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Quoted(ReadOnlySpan<byte> utf8)
+    {
+        var span = _buffer.GetSpan(utf8.Length + 2);
+        span[0] = (byte)'"';
+        utf8.CopyTo(span[1..]);
+        span[utf8.Length + 1] = (byte)'"';
+        _buffer.Advance(utf8.Length + 2);
+    }
+
+    // The source's bytes as they are when nothing in them needs escaping; else escaped by Utf8JsonWriter. Text that is not
+    // valid UTF-8 is read as .NET reads it (U+FFFD for each bad sequence).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void WriteText(ReadOnlySpan<byte> utf8)
+    {
+        if (Options.Encoder!.FindFirstCharacterToEncodeUtf8(utf8) < 0 && Utf8.IsValid(utf8))
+        {
+            Quoted(utf8);
+            return;
+        }
         _json.Reset();
-        _buffer.GetSpan(1)[0] = (byte)'\n';
-        _buffer.Advance(1);
-        if (_buffer.WrittenCount >= FlushAt) await FlushAsync(cancellationToken);
-    }
-
-    private static void WriteValue(Utf8JsonWriter json, object? value)
-    {
-        switch (value)
-        {
-            case null: json.WriteNullValue(); break;
-            case string s: json.WriteStringValue(s); break;
-            case long l: json.WriteNumberValue(l); break;
-            case int i: json.WriteNumberValue(i); break;
-            case double d when double.IsFinite(d): json.WriteNumberValue(d); break;
-            case float f when float.IsFinite(f): json.WriteNumberValue(f); break;
-            case double or float: json.WriteNullValue(); break;
-            case decimal m: WriteDecimal(json, m); break;
-            case DateTime t when t.Kind != DateTimeKind.Local && t.Ticks % TimeSpan.TicksPerSecond == 0: WriteWholeSeconds(json, t); break;
-            case bool b: json.WriteBooleanValue(b); break;
-            case byte[] bytes: json.WriteBase64StringValue(bytes); break;
-            default: json.WriteStringValue(ValueText.Format(value)); break;
-        }
-    }
-
-    // The same text as ValueText, formatted on the stack.
-    private static void WriteDecimal(Utf8JsonWriter json, decimal value)
-    {
-        Span<char> text = stackalloc char[32];
-        if (value.TryFormat(text, out var written, default, System.Globalization.CultureInfo.InvariantCulture)) json.WriteStringValue(text[..written]);
-        else json.WriteStringValue(ValueText.Decimal(value));
-    }
-
-    // yyyy-MM-ddTHH:mm:ssZ: the sortable format and a Z, as ValueText.Timestamp writes a time of whole seconds.
-    private static void WriteWholeSeconds(Utf8JsonWriter json, DateTime value)
-    {
-        Span<char> text = stackalloc char[24];
-        if (value.TryFormat(text, out var written, "s", System.Globalization.CultureInfo.InvariantCulture))
-        {
-            text[written++] = 'Z';
-            json.WriteStringValue(text[..written]);
-        }
-        else
-        {
-            json.WriteStringValue(ValueText.Timestamp(value));
-        }
+        if (Utf8.IsValid(utf8)) _json.WriteStringValue(utf8);
+        else _json.WriteStringValue(Encoding.UTF8.GetString(utf8));
+        _json.Flush();
     }
 
     private async ValueTask FlushAsync(CancellationToken cancellationToken)

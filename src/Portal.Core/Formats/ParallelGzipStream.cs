@@ -13,7 +13,7 @@ using System.IO.Compression;
 public sealed class ParallelGzipStream : Stream
 {
     private readonly Stream _inner;
-    private readonly CompressionLevel _level;
+    private readonly int _level;
     private readonly int _blockSize;
     private readonly BlockBudget _budget;
     private readonly Queue<(Task<Compressed> Block, int Raw)> _inFlight = new();
@@ -21,9 +21,12 @@ public sealed class ParallelGzipStream : Stream
     private int _filled;
     private bool _completed;
 
-    public ParallelGzipStream(Stream inner, CompressionLevel level, int blockSize, BlockBudget? budget = null)
+    /// <param name="level">zlib's level, 0 (stored) to 9 (<see cref="FileFormats.LevelOf"/>).</param>
+    public ParallelGzipStream(Stream inner, int level, int blockSize, BlockBudget? budget = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
+        ArgumentOutOfRangeException.ThrowIfLessThan(level, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(level, 9);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         (_inner, _level, _blockSize, _budget) = (inner, level, blockSize, budget ?? BlockBudget.Shared);
     }
@@ -141,14 +144,14 @@ public sealed class ParallelGzipStream : Stream
 
     private static ReadOnlySpan<byte> EmptyMember => [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
-    private static Compressed Compress(byte[] block, int length, CompressionLevel level)
+    private static Compressed Compress(byte[] block, int length, int level)
     {
         try
         {
             var output = new PooledBufferStream(length / 2 + 256);
             // GZipStream writes nothing at all for no bytes: an empty member is written out whole (header, empty deflate block, trailer).
             if (length == 0) output.Write(EmptyMember);
-            else using (var gzip = new GZipStream(output, level, leaveOpen: true)) gzip.Write(block, 0, length);
+            else using (var gzip = new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true)) gzip.Write(block, 0, length);
             return new Compressed(output.Detach(), output.WrittenCount);
         }
         finally

@@ -51,9 +51,9 @@ public sealed partial class ParquetRowWriter : IRowWriter
         return new DecimalDataField(c.Name, Math.Clamp(precision, 1, 38), Math.Clamp(scale, 0, Math.Min(precision, 38)), forceByteArrayEncoding: false, isNullable: true);
     }
 
-    public async ValueTask WriteRowAsync(object?[] row, CancellationToken cancellationToken)
+    public async ValueTask WriteRowAsync(RowBatch batch, int row, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < _fields.Length; i++) _buffers[i].Add(Coerce(row[i], _columns[i]));
+        for (var i = 0; i < _fields.Length; i++) _buffers[i].Add(Coerce(batch.Value(row, i), _columns[i]));
         if (++_rows == RowGroupRows) await FlushRowGroupAsync(cancellationToken);
     }
 

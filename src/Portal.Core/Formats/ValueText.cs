@@ -33,4 +33,37 @@ public static class ValueText
         Guid g => g.ToString(),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
+
+    /// <summary>The longest text <see cref="TryFormatUtf8"/> writes.</summary>
+    public const int MaxScalarBytes = 40;
+
+    /// <summary>
+    /// An integer, real, boolean, date or time cell's text, as <see cref="Format"/> writes its value, in UTF-8 and without a
+    /// string; false for a real that is not finite (which csv and json write as null). Other kinds are bytes already.
+    /// </summary>
+    public static bool TryFormatUtf8(RowBatch batch, int row, int column, Span<byte> destination, out int written)
+    {
+        written = 0;
+        switch (batch.Kind(row, column))
+        {
+            case CellKind.Integer:
+                return batch.Integer(row, column).TryFormat(destination, out written, default, CultureInfo.InvariantCulture);
+            case CellKind.Real:
+                var d = batch.Real(row, column);
+                return double.IsFinite(d) && d.TryFormat(destination, out written, "R", CultureInfo.InvariantCulture);
+            case CellKind.Boolean:
+                var text = batch.Boolean(row, column) ? "true"u8 : "false"u8;
+                text.CopyTo(destination);
+                written = text.Length;
+                return true;
+            case CellKind.Date:
+                return batch.Date(row, column).TryFormat(destination, out written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            case CellKind.Timestamp:
+                var t = batch.Timestamp(row, column);
+                return t.TryFormat(destination, out written, t.Ticks % TimeSpan.TicksPerSecond == 0
+                    ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+            default:
+                throw new ArgumentException($"A {batch.Kind(row, column)} cell is written as its bytes.", nameof(column));
+        }
+    }
 }

@@ -1,6 +1,6 @@
 namespace Portal.Core.Parts;
 
-using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using Portal.Core.Formats;
 
 /// <summary>
@@ -14,7 +14,7 @@ using Portal.Core.Formats;
 /// </summary>
 public sealed class PartRoller(
     Func<int, IObjectUpload> start, IReadOnlyList<SourceColumn> columns, string format, string compression, long maxPartBytes,
-    CompressionLevel level = CompressionLevel.Optimal, BlockBudget? budget = null) : IAsyncDisposable
+    int level = 5, BlockBudget? budget = null) : IAsyncDisposable
 {
     private readonly List<PartFile> _files = [];
     private IObjectUpload? _upload;
@@ -36,15 +36,59 @@ public sealed class PartRoller(
     /// <summary>The part being written: its key and upload id (to abort it later when aborting now fails).</summary>
     public IObjectUpload? Current => _upload;
 
-    public async ValueTask WriteRowAsync(object?[] row, CancellationToken cancellationToken)
+    /// <summary>Writes one row of values (see <see cref="RowBatch.AddRow(ReadOnlySpan{object?})"/>), off the hot path.</summary>
+    public ValueTask WriteRowAsync(object?[] row, CancellationToken cancellationToken)
+    {
+        var batch = new RowBatch(row.Length, 1);
+        batch.AddRow(row);
+        return WriteRowAsync(batch, 0, cancellationToken);
+    }
+
+    /// <summary>Writes every row of a batch, rolling parts between rows.</summary>
+    public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken)
+    {
+        for (var row = 0; row < batch.Count;)
+        {
+            if (_writer is null) Open();
+            (row, var pending) = WriteUntilDecision(batch, row, cancellationToken);
+            await pending;
+            if (NeedsDecision) await DecideAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask WriteRowAsync(RowBatch batch, int row, CancellationToken cancellationToken)
     {
         if (_writer is null) Open();
-        await _writer!.WriteRowAsync(row, cancellationToken);
+        await _writer!.WriteRowAsync(batch, row, cancellationToken);
         _partRows++;
         Rows++;
+        if (NeedsDecision) await DecideAsync(cancellationToken);
+    }
+
+    // Rows up to the next one after which the roll must be decided (or whose write must be awaited), without a state
+    // machine per row; optimised from the first call, as the hot loop of a dump.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private (int Next, ValueTask Pending) WriteUntilDecision(RowBatch batch, int row, CancellationToken cancellationToken)
+    {
+        while (row < batch.Count)
+        {
+            var written = _writer!.WriteRowAsync(batch, row++, cancellationToken);
+            _partRows++;
+            Rows++;
+            if (!written.IsCompletedSuccessfully) return (row, written);
+            written.GetAwaiter().GetResult();
+            if (NeedsDecision) break;
+        }
+        return (row, ValueTask.CompletedTask);
+    }
+
+    // gzip: once a block has started (only then do stored bytes grow); otherwise once the part has reached its limit.
+    private bool NeedsDecision => _gzip is not null ? _gzip.BlocksStarted != _blocksSeen : _upload!.BytesWritten >= maxPartBytes;
+
+    private async ValueTask DecideAsync(CancellationToken cancellationToken)
+    {
         if (_gzip is not null)
         {
-            if (_gzip.BlocksStarted == _blocksSeen) return;
             _blocksSeen = _gzip.BlocksStarted;
             if (_upload!.BytesWritten < maxPartBytes && _upload.BytesWritten + ParallelGzipStream.Bound(_gzip.PendingRawBytes) >= maxPartBytes)
                 await _gzip.DrainAsync(cancellationToken);

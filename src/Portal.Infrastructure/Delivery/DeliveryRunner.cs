@@ -283,15 +283,15 @@ public sealed class DeliveryRunner(
         LogParts();
         if (reading.Read)
         {
-            var sinceReport = 0;
-            await foreach (var row in reader.ReadAsync(stream.Table, columns, reading.Range, ct))
+            var reported = 0L;
+            await foreach (var batch in reader.ReadAsync(stream.Table, columns, reading.Range, ct))
             {
-                await roller.WriteRowAsync(row, ct);
+                await roller.WriteAsync(batch, ct);
                 if (roller.Files.Count != logged) LogParts();
                 scope.Watchdog.Alive();
-                if (++sinceReport == 10_000)
+                if (roller.Rows - reported >= 10_000)
                 {
-                    sinceReport = 0;
+                    reported = roller.Rows;
                     scope.Progress(new StreamProgress(stream.Name, roller.Rows, roller.Files.Count + 1, roller.Bytes, total));
                 }
             }

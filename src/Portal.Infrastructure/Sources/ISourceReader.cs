@@ -10,8 +10,11 @@ public interface ISourceReader : IAsyncDisposable
 
     Task<IReadOnlyList<SourceColumn>> ColumnsAsync(string table, CancellationToken cancellationToken);
 
-    /// <summary>Rows in column order; with a cursor, only rows with <c>after &lt; cursor ≤ upTo</c>, in cursor order.</summary>
-    IAsyncEnumerable<object?[]> ReadAsync(string table, IReadOnlyList<SourceColumn> columns, CursorRange? range, CancellationToken cancellationToken);
+    /// <summary>
+    /// Rows in column order, in batches read ahead on a task of their own (a batch is valid until the next is asked for);
+    /// with a cursor, only rows with <c>after &lt; cursor ≤ upTo</c>, in cursor order.
+    /// </summary>
+    IAsyncEnumerable<RowBatch> ReadAsync(string table, IReadOnlyList<SourceColumn> columns, CursorRange? range, CancellationToken cancellationToken);
 
     /// <summary>
     /// A cursor column's kind, read from the source (SQLite columns without a declared type: from their

@@ -36,35 +36,58 @@ public sealed class PostgresSourceReader(string connectionString) : ISourceReade
         return columns;
     }
 
-    public async IAsyncEnumerable<object?[]> ReadAsync(string table, IReadOnlyList<SourceColumn> columns, CursorRange? range, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<RowBatch> ReadAsync(string table, IReadOnlyList<SourceColumn> columns, CursorRange? range, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // numeric has more digits than decimal: it is read as its exact text, kept as decimal when it fits (else as that text).
         var sql = $"SELECT {string.Join(", ", columns.Select(c => c.SourceType == "numeric" ? Quote(c.Name) + "::text" : Quote(c.Name)))} FROM {QuoteTable(table)}";
         await using var command = _source.CreateCommand();
         if (range is not null) sql += Where(command, range) + $" ORDER BY {Quote(range.Column)}";
         command.CommandText = sql;
+        await foreach (var batch in BatchPipe.ReadAsync(columns.Count, (pipe, ct) => ProduceAsync(command, columns, pipe, ct), cancellationToken)) yield return batch;
+    }
+
+    // Typed reads by ordinal (GetFieldValue<T>), no boxing for numbers, times and text.
+    private static async Task ProduceAsync(NpgsqlCommand command, IReadOnlyList<SourceColumn> columns, BatchPipe pipe, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        var types = Enumerable.Range(0, columns.Count).Select(reader.GetFieldType).ToArray();
+        var batch = await pipe.NextAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var row = new object?[columns.Count];
-            for (var i = 0; i < row.Length; i++)
+            batch.AddRow();
+            for (var i = 0; i < columns.Count; i++)
             {
                 if (await reader.IsDBNullAsync(i, cancellationToken)) continue;
-                row[i] = columns[i].Kind switch
+                var type = types[i];
+                switch (columns[i].Kind)
                 {
-                    ColumnKind.Date => reader.GetFieldValue<DateOnly>(i),
-                    ColumnKind.Timestamp => DateTime.SpecifyKind(reader.GetDateTime(i), DateTimeKind.Utc),
-                    ColumnKind.Integer => Convert.ToInt64(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture),
-                    ColumnKind.Real => Convert.ToDouble(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture),
-                    ColumnKind.Decimal when columns[i].SourceType == "numeric" => reader.GetString(i) is var text
-                        && decimal.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var exact)
-                        && exact.ToString(System.Globalization.CultureInfo.InvariantCulture) == text ? exact : text,
-                    ColumnKind.Text => reader.GetValue(i) is string s ? s : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture),
-                    _ => reader.GetValue(i),
-                };
+                    case ColumnKind.Date: batch.SetDate(i, reader.GetFieldValue<DateOnly>(i)); break;
+                    case ColumnKind.Timestamp: batch.SetTimestamp(i, DateTime.SpecifyKind(reader.GetDateTime(i), DateTimeKind.Utc)); break;
+                    case ColumnKind.Integer when type == typeof(long): batch.SetInteger(i, reader.GetInt64(i)); break;
+                    case ColumnKind.Integer when type == typeof(int): batch.SetInteger(i, reader.GetInt32(i)); break;
+                    case ColumnKind.Integer when type == typeof(short): batch.SetInteger(i, reader.GetInt16(i)); break;
+                    case ColumnKind.Integer: batch.SetInteger(i, Convert.ToInt64(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)); break;
+                    case ColumnKind.Real when type == typeof(double): batch.SetReal(i, reader.GetDouble(i)); break;
+                    case ColumnKind.Real when type == typeof(float): batch.SetValue(i, reader.GetFloat(i)); break;
+                    case ColumnKind.Real: batch.SetReal(i, Convert.ToDouble(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)); break;
+                    case ColumnKind.Decimal when columns[i].SourceType == "numeric":
+                        var text = reader.GetString(i);
+                        if (decimal.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var exact)
+                            && exact.ToString(System.Globalization.CultureInfo.InvariantCulture) == text) batch.SetDecimal(i, exact);
+                        else batch.SetText(i, text);
+                        break;
+                    case ColumnKind.Text when type == typeof(string): batch.SetText(i, reader.GetString(i)); break;
+                    case ColumnKind.Text: batch.SetText(i, Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) ?? ""); break;
+                    case ColumnKind.Boolean when type == typeof(bool): batch.SetBoolean(i, reader.GetBoolean(i)); break;
+                    case ColumnKind.Blob when type == typeof(byte[]): batch.SetBlob(i, reader.GetFieldValue<byte[]>(i)); break;
+                    default: batch.SetValue(i, reader.GetValue(i)); break;
+                }
             }
-            yield return row;
+            if (!batch.IsFull) continue;
+            await pipe.PublishAsync(batch, cancellationToken);
+            batch = await pipe.NextAsync(cancellationToken);
         }
+        await pipe.PublishAsync(batch, cancellationToken);
     }
 
     public async Task<CursorColumn?> CursorAsync(string table, string column, CancellationToken cancellationToken)

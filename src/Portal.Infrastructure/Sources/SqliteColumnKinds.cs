@@ -1,6 +1,8 @@
 namespace Portal.Infrastructure.Sources;
 
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
 using Portal.Core.Formats;
 
 /// <summary>
@@ -23,37 +25,74 @@ public static class SqliteColumnKinds
         return ColumnKind.Decimal; // NUMERIC affinity: DECIMAL(10,2), NUMERIC, MONEY…
     }
 
-    public static object? Convert(object? value, ColumnKind kind) => value switch
+    // Each storage class SQLite hands back, into a cell of the column's kind where it safely converts; as it is otherwise.
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SetInteger(RowBatch batch, int column, ColumnKind kind, long value)
     {
-        null or DBNull => null,
-        _ => kind switch
+        switch (kind)
         {
-            ColumnKind.Integer when value is double d && d == Math.Floor(d) && Math.Abs(d) < 9e15 => (long)d,
-            ColumnKind.Real when value is long l => (double)l,
-            ColumnKind.Decimal => ToDecimal(value),
-            ColumnKind.Boolean when value is long l => l != 0,
-            ColumnKind.Timestamp => ToTimestamp(value),
-            ColumnKind.Date when value is string s && DateOnly.TryParse(s[..Math.Min(10, s.Length)], CultureInfo.InvariantCulture, out var date) => date,
-            _ => value,
-        },
-    };
+            case ColumnKind.Real: batch.SetReal(column, value); break;
+            case ColumnKind.Decimal: batch.SetDecimal(column, value); break;
+            case ColumnKind.Boolean: batch.SetBoolean(column, value != 0); break;
+            // Seconds since the Unix epoch (within DateTime's range).
+            case ColumnKind.Timestamp when value is >= -62_135_596_800 and <= 253_402_300_799: batch.SetTimestamp(column, DateTime.UnixEpoch.AddSeconds(value)); break;
+            default: batch.SetInteger(column, value); break;
+        }
+    }
 
-    private static object ToDecimal(object value) => value switch
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SetReal(RowBatch batch, int column, ColumnKind kind, double value)
     {
-        long l => (decimal)l,
-        // A REAL holding 0.99 is the double nearest 0.99; its shortest round-trip text is the decimal meant.
-        double d when double.IsFinite(d) => RoundTrip(d),
-        string s when decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var m) => m,
-        _ => value,
-    };
+        if (kind == ColumnKind.Integer && value == Math.Floor(value) && Math.Abs(value) < 9e15) batch.SetInteger(column, (long)value);
+        else if (kind == ColumnKind.Decimal) SetDecimal(batch, column, value);
+        else batch.SetReal(column, value);
+    }
 
-    // Formatted on the stack: no string per value.
-    private static object RoundTrip(double d)
+    // A REAL holding 0.99 is the double nearest 0.99; its shortest round-trip text is the decimal meant. Without an exponent
+    // (and not zero, whose sign decimal drops) that text is the decimal's own; otherwise it goes through decimal, and a
+    // value past decimal's range stays a real.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SetDecimal(RowBatch batch, int column, double value)
+    {
+        Span<byte> text = stackalloc byte[32];
+        if (value != 0 && double.IsFinite(value) && value.TryFormat(text, out var written, "R", CultureInfo.InvariantCulture) && text[..written].IndexOfAny((byte)'E', (byte)'e') < 0)
+            batch.SetDecimalText(column, text[..written]);
+        else if (RoundTrip(value) is { } exact)
+            batch.SetDecimal(column, exact);
+        else
+            batch.SetReal(column, value);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SetText(RowBatch batch, int column, ColumnKind kind, ReadOnlySpan<byte> utf8)
+    {
+        switch (kind)
+        {
+            case ColumnKind.Decimal when decimal.TryParse(utf8, NumberStyles.Float, CultureInfo.InvariantCulture, out var m):
+                batch.SetDecimal(column, m);
+                break;
+            case ColumnKind.Timestamp when TryParseSqliteTime(utf8, out var fast):
+                batch.SetTimestamp(column, fast);
+                break;
+            case ColumnKind.Timestamp when DateTime.TryParse(Encoding.UTF8.GetString(utf8), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t):
+                batch.SetTimestamp(column, DateTime.SpecifyKind(t, DateTimeKind.Utc));
+                break;
+            case ColumnKind.Date when Encoding.UTF8.GetString(utf8) is var s && DateOnly.TryParse(s[..Math.Min(10, s.Length)], CultureInfo.InvariantCulture, out var date):
+                batch.SetDate(column, date);
+                break;
+            default:
+                batch.SetText(column, utf8);
+                break;
+        }
+    }
+
+    // The general route: the shortest round-trip text read as a decimal (none past decimal's range).
+    internal static decimal? RoundTrip(double d)
     {
         Span<char> text = stackalloc char[32];
-        return d.TryFormat(text, out var written, "R", CultureInfo.InvariantCulture)
-            ? decimal.Parse(text[..written], NumberStyles.Float, CultureInfo.InvariantCulture)
-            : decimal.Parse(d.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
+        return double.IsFinite(d) && d.TryFormat(text, out var written, "R", CultureInfo.InvariantCulture)
+            && decimal.TryParse(text[..written], NumberStyles.Float, CultureInfo.InvariantCulture, out var m) ? m : null;
     }
 
     /// <summary>
@@ -61,6 +100,21 @@ public static class SqliteColumnKinds
     /// anything else goes through the general parser.
     /// </summary>
     public static bool TryParseSqliteTime(string s, out DateTime value)
+    {
+        value = default;
+        if (s.Length != 19) return false;
+        Span<byte> ascii = stackalloc byte[19];
+        for (var i = 0; i < 19; i++)
+        {
+            if (s[i] > 127) return false;
+            ascii[i] = (byte)s[i];
+        }
+        return TryParseSqliteTime(ascii, out value);
+    }
+
+    /// <inheritdoc cref="TryParseSqliteTime(string, out DateTime)"/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool TryParseSqliteTime(ReadOnlySpan<byte> s, out DateTime value)
     {
         value = default;
         if (s.Length != 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':') return false;
@@ -71,7 +125,7 @@ public static class SqliteColumnKinds
         return true;
     }
 
-    private static bool Digits(string s, int start, int count, out int value)
+    private static bool Digits(ReadOnlySpan<byte> s, int start, int count, out int value)
     {
         value = 0;
         for (var i = start; i < start + count; i++)
@@ -82,12 +136,4 @@ public static class SqliteColumnKinds
         }
         return true;
     }
-
-    private static object ToTimestamp(object value) => value switch
-    {
-        string s when TryParseSqliteTime(s, out var fast) => fast,
-        string s when DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t) => DateTime.SpecifyKind(t, DateTimeKind.Utc),
-        long seconds => DateTime.UnixEpoch.AddSeconds(seconds),
-        _ => value,
-    };
 }

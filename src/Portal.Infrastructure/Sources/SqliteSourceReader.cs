@@ -9,9 +9,11 @@ using Portal.Core.Sources;
 public sealed class SqliteSourceReader : ISourceReader
 {
     private readonly SqliteConnection _connection;
+    private readonly string _path;
 
     public SqliteSourceReader(string path)
     {
+        _path = path;
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
     }
 
@@ -48,19 +50,20 @@ public sealed class SqliteSourceReader : ISourceReader
         return columns;
     }
 
-    public async IAsyncEnumerable<object?[]> ReadAsync(string table, IReadOnlyList<SourceColumn> columns, CursorRange? range, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<RowBatch> ReadAsync(string table, IReadOnlyList<SourceColumn> columns, CursorRange? range, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var connection = await OpenAsync(cancellationToken);
+        string encoding;
+        await using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA encoding";
+            encoding = (string?)await pragma.ExecuteScalarAsync(cancellationToken) ?? "UTF-8";
+        }
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {string.Join(", ", columns.Select(c => Quote(c.Name)))} FROM {Quote(table)}" + Where(command, range);
         if (range is not null) command.CommandText += $" ORDER BY {Quote(range.Column)}";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var row = new object?[columns.Count];
-            for (var i = 0; i < row.Length; i++) row[i] = SqliteColumnKinds.Convert(reader.GetValue(i), columns[i].Kind);
-            yield return row;
-        }
+        var rows = new SqliteRows(_path, command.CommandText, command.Parameters, columns.Select(c => c.Kind).ToArray(), encoding == "UTF-8");
+        await foreach (var batch in BatchPipe.ReadAsync(columns.Count, rows.ProduceAsync, cancellationToken)) yield return batch;
     }
 
     public async Task<CursorColumn?> CursorAsync(string table, string column, CancellationToken cancellationToken)
