@@ -77,7 +77,8 @@ public sealed class RunLifecycleTests(CephServer ceph) : IDisposable
     [Fact]
     public async Task Cancelling_a_queued_run_cancels_that_run_only_and_it_never_starts()
     {
-        var (connection, _) = await SetUpAsync(rows: 600_000);
+        // Enough rows that A is still running while B is queued and cancelled (see below).
+        var (connection, _) = await SetUpAsync(rows: 1_200_000);
         var a = await RunNowAsync(connection);
         await WaitForRowsAsync(a);
         var b = await RunNowAsync(connection);
@@ -90,7 +91,7 @@ public sealed class RunLifecycleTests(CephServer ceph) : IDisposable
         // A, which was running, is untouched and delivers.
         var ranA = await Admin.WaitForEndAsync(a, TimeSpan.FromSeconds(120));
         Assert.Equal("Succeeded", ranA.GetProperty("status").GetString());
-        Assert.Equal(600_000, ranA.GetProperty("rows").GetInt64());
+        Assert.Equal(1_200_000, ranA.GetProperty("rows").GetInt64());
         // Once A is done, B's job fires and finds B cancelled: B never starts.
         await Task.Delay(2000);
         var after = await RunAsync(b);
@@ -209,7 +210,9 @@ public sealed class RunLifecycleTests(CephServer ceph) : IDisposable
     [Fact]
     public async Task Deleting_a_connection_archives_it_and_keeps_its_runs_and_audit_trail_readable()
     {
-        var (connection, _) = await SetUpAsync(rows: 400_000);
+        // Enough rows that the second run is still running when the connection is deleted (dumps got about three times
+        // faster with issue 18: 400,000 rows could end first, and the queued run then started).
+        var (connection, _) = await SetUpAsync(rows: 1_200_000);
         var run = await RunNowAsync(connection);
         Assert.Equal("Succeeded", (await Admin.WaitForEndAsync(run, TimeSpan.FromSeconds(120))).GetProperty("status").GetString());
         var running = await RunNowAsync(connection);
