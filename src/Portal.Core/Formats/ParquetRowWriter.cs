@@ -7,8 +7,8 @@ using Parquet.Schema;
 
 /// <summary>
 /// Typed Parquet columns mapped from the source types, snappy-compressed. Rows are buffered per row
-/// group (a bounded number of rows), so memory stays flat however long the stream is. A value that
-/// does not fit its column's type fails the stream with a message naming both, rather than being dropped.
+/// group (a bounded number of rows), and a full group is encoded on another core while the next fills (two groups at
+/// most), so memory stays flat however long the stream is. A value that does not fit its column's type fails the stream with a message naming both, rather than being dropped.
 /// </summary>
 public sealed partial class ParquetRowWriter : IRowWriter
 {
@@ -17,8 +17,12 @@ public sealed partial class ParquetRowWriter : IRowWriter
     private readonly Stream _output;
     private readonly IReadOnlyList<SourceColumn> _columns;
     private readonly DataField[] _fields;
-    private readonly List<object?>[] _buffers;
+    private List<object?>[] _buffers;
+    private List<object?>[]? _spare;
     private ParquetWriter? _writer;
+
+    // The row group being encoded and written while the next one fills (one at a time, in order).
+    private Task _writing = Task.CompletedTask;
     private int _rows;
 
     public ParquetRowWriter(Stream output, IReadOnlyList<SourceColumn> columns)
@@ -79,15 +83,25 @@ public sealed partial class ParquetRowWriter : IRowWriter
             $"Column '{column.Name}' ({column.SourceType}) holds '{ValueText.Format(value)}', which is not a {column.Kind.ToString().ToLowerInvariant()}: Parquet columns are typed. Deliver this table as csv or jsonl, or clean the column.");
     }
 
+    // Hands the full row group to a task of its own, once the one before is written: encoding (snappy) runs on another core
+    // while rows fill the next group, and at most two groups are held.
     private async Task FlushRowGroupAsync(CancellationToken cancellationToken)
     {
-        _writer ??= await ParquetWriter.CreateAsync(new ParquetSchema(_fields), _output, new ParquetOptions { CompressionMethod = CompressionMethod.Snappy }, append: false, cancellationToken);
-        using (var group = _writer.CreateRowGroup())
-        {
-            for (var i = 0; i < _fields.Length; i++) await WriteColumnAsync(group, _fields[i], _columns[i].Kind, _buffers[i], cancellationToken);
-        }
-        foreach (var b in _buffers) b.Clear();
+        await _writing;
+        var full = _buffers;
+        _buffers = _spare ?? _columns.Select(_ => new List<object?>(RowGroupRows)).ToArray();
+        _spare = null;
         _rows = 0;
+        _writing = Task.Run(async () =>
+        {
+            _writer ??= await ParquetWriter.CreateAsync(new ParquetSchema(_fields), _output, new ParquetOptions { CompressionMethod = CompressionMethod.Snappy }, append: false, cancellationToken);
+            using (var group = _writer.CreateRowGroup())
+            {
+                for (var i = 0; i < _fields.Length; i++) await WriteColumnAsync(group, _fields[i], _columns[i].Kind, full[i], cancellationToken);
+            }
+            foreach (var b in full) b.Clear();
+            _spare = full;
+        }, cancellationToken);
     }
 
     private static Task WriteColumnAsync(ParquetRowGroupWriter group, DataField field, ColumnKind kind, List<object?> values, CancellationToken ct) => kind switch
@@ -104,7 +118,9 @@ public sealed partial class ParquetRowWriter : IRowWriter
 
     public async ValueTask CompleteAsync(CancellationToken cancellationToken)
     {
+        await _writing;
         if (_rows > 0 || _writer is null) await FlushRowGroupAsync(cancellationToken);
+        await _writing;
         await _writer!.DisposeAsync();
         _writer = null;
         await _output.FlushAsync(cancellationToken);
@@ -112,6 +128,8 @@ public sealed partial class ParquetRowWriter : IRowWriter
 
     public async ValueTask DisposeAsync()
     {
+        // Abandoned: the group in flight ends (its failure is the run's, reported already) before the writer goes.
+        try { await _writing; } catch (Exception) { /* reported by the write that awaited it, or moot */ }
         if (_writer is not null) await _writer.DisposeAsync();
     }
 
