@@ -17,7 +17,7 @@ public sealed class BatchPipe
 
     private BatchPipe(int columns)
     {
-        for (var i = 0; i < Depth; i++) _empty.Writer.TryWrite(new RowBatch(columns));
+        for (var i = 0; i < Depth; i++) _empty.Writer.TryWrite(RowBatch.For(columns));
     }
 
     /// <summary>A cleared batch to fill (waits while the consumer still holds every batch).</summary>

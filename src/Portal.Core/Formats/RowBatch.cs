@@ -37,6 +37,12 @@ public sealed class RowBatch
     /// <summary>Text and blob bytes after which the batch counts as full (a single value may pass it).</summary>
     public const int ByteLimit = 1024 * 1024;
 
+    /// <summary>Cells a batch of <see cref="For"/> holds at most: a table of 2,000 columns gets batches of 32 rows, not 1,024.</summary>
+    public const int MaxCells = 64 * 1024;
+
+    /// <summary>A batch for rows of <paramref name="columns"/> columns: <see cref="DefaultRows"/> rows, fewer for wide tables.</summary>
+    public static RowBatch For(int columns) => new(columns, Math.Clamp(MaxCells / Math.Max(1, columns), 1, DefaultRows));
+
     private readonly CellKind[] _kinds;
     private readonly long[] _slots;
     private byte[] _bytes;

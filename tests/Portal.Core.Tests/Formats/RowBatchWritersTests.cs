@@ -139,6 +139,13 @@ public sealed class RowBatchWritersTests
             });
         });
 
+    [Theory]
+    [InlineData(1, RowBatch.DefaultRows)]
+    [InlineData(9, RowBatch.DefaultRows)]
+    [InlineData(2000, 32)]
+    [InlineData(100_000, 1)]
+    public void Wide_tables_get_batches_of_fewer_rows(int columns, int rows) => Assert.Equal(rows, RowBatch.For(columns).Capacity);
+
     [Fact]
     public void A_batch_is_full_at_its_rows_or_its_bytes_and_clears_for_the_next()
     {
