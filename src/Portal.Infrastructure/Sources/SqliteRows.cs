@@ -1,6 +1,5 @@
 namespace Portal.Infrastructure.Sources;
 
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Portal.Core.Formats;
@@ -13,11 +12,15 @@ using SQLitePCL;
 /// SQLite's per-connection mutex: in the default serialized mode every column accessor takes and releases it, which cost
 /// more than the accessors themselves.
 /// </summary>
-internal sealed class SqliteRows(string path, string sql, SqliteParameterCollection parameters, ColumnKind[] kinds, bool utf8)
+internal sealed class SqliteRows(string path, string sql, SqliteParameterCollection parameters, ColumnKind[] kinds)
 {
     private sqlite3? _database;
 
-    /// <summary>How long a locked database is waited for, as a command's default timeout.</summary>
+    // A UTF-8 file's text is read as stored; a UTF-16 file's through SQLite's conversion.
+    private bool _utf8;
+    private bool _started;
+
+    /// <summary>How long a file locked by a writer is waited for, as a command's default timeout.</summary>
     private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
 
     public async Task ProduceAsync(BatchPipe pipe, CancellationToken cancellationToken)
@@ -27,16 +30,20 @@ internal sealed class SqliteRows(string path, string sql, SqliteParameterCollect
         using (database)
         {
             _database = database;
-            Check(rc);
-            Check(raw.sqlite3_prepare_v2(database, sql, out var statement));
+            Check(rc, cancellationToken);
+            // A cancel interrupts a long step; a wait for a locked file (Patiently) ends with it too.
+            using var interrupt = cancellationToken.Register(() => raw.sqlite3_interrupt(database));
+            _utf8 = Encoding(database, cancellationToken) == "UTF-8";
+            sqlite3_stmt? statement = null;
+            Check(Patiently(() => raw.sqlite3_prepare_v2(database, sql, out statement), cancellationToken), cancellationToken);
             using (statement)
             {
-                Bind(statement);
-                var (first, more) = (true, true);
+                Bind(statement!);
+                var more = true;
                 while (more)
                 {
                     var batch = await pipe.NextAsync(cancellationToken);
-                    more = Fill(statement, batch, ref first, cancellationToken);
+                    more = Fill(statement!, batch, cancellationToken);
                     await pipe.PublishAsync(batch, cancellationToken);
                 }
             }
@@ -46,13 +53,25 @@ internal sealed class SqliteRows(string path, string sql, SqliteParameterCollect
     // Steps into the batch until it is full (true: more rows may follow) or the rows end (false); optimised from the first
     // call, as the hot loop of a dump.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool Fill(sqlite3_stmt statement, RowBatch batch, ref bool first, CancellationToken cancellationToken)
+    private bool Fill(sqlite3_stmt statement, RowBatch batch, CancellationToken cancellationToken)
     {
         var handle = statement.DangerousGetHandle();
         while (!batch.IsFull)
         {
-            if (!Step(statement, handle, first, cancellationToken)) return false;
-            first = false;
+            var rc = SqliteNative.sqlite3_step(handle);
+            if (rc != raw.SQLITE_ROW)
+            {
+                // Locked before the first row: waited for. Once rows are read the statement holds its read lock to the end.
+                if (rc is raw.SQLITE_BUSY or raw.SQLITE_LOCKED && !_started)
+                    rc = Patiently(() =>
+                    {
+                        raw.sqlite3_reset(statement);
+                        return raw.sqlite3_step(statement);
+                    }, cancellationToken);
+                if (rc == raw.SQLITE_DONE) return false;
+                if (rc != raw.SQLITE_ROW) Check(rc, cancellationToken);
+            }
+            _started = true;
             batch.AddRow();
             for (var i = 0; i < kinds.Length; i++) Read(statement, handle, batch, i);
         }
@@ -72,7 +91,7 @@ internal sealed class SqliteRows(string path, string sql, SqliteParameterCollect
             case raw.SQLITE_FLOAT:
                 SqliteColumnKinds.SetReal(batch, i, kinds[i], SqliteNative.sqlite3_column_double(handle, i));
                 break;
-            case raw.SQLITE_TEXT when utf8:
+            case raw.SQLITE_TEXT when _utf8:
                 // A UTF-8 database's text, as stored: sqlite3_column_blob does not convert it.
                 SqliteColumnKinds.SetText(batch, i, kinds[i], SqliteNative.Bytes(handle, i));
                 break;
@@ -82,6 +101,18 @@ internal sealed class SqliteRows(string path, string sql, SqliteParameterCollect
             default:
                 batch.SetBlob(i, SqliteNative.Bytes(handle, i));
                 break;
+        }
+    }
+
+    private static string Encoding(sqlite3 database, CancellationToken cancellationToken)
+    {
+        sqlite3_stmt? pragma = null;
+        Check(database, Patiently(() => raw.sqlite3_prepare_v2(database, "PRAGMA encoding", out pragma), cancellationToken), cancellationToken);
+        using (pragma)
+        {
+            var rc = Patiently(() => raw.sqlite3_step(pragma), cancellationToken);
+            if (rc != raw.SQLITE_ROW) Check(database, rc == raw.SQLITE_DONE ? raw.SQLITE_ERROR : rc, cancellationToken);
+            return raw.sqlite3_column_text(pragma, 0).utf8_to_string();
         }
     }
 
@@ -101,33 +132,26 @@ internal sealed class SqliteRows(string path, string sql, SqliteParameterCollect
         }
     }
 
-    // The next row; false at the end. A database locked before the first row is waited for (a writer's transaction ends),
-    // up to the timeout; once rows are read the statement holds its read lock to the end.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool Step(sqlite3_stmt statement, nint handle, bool first, CancellationToken cancellationToken)
+    private void Check(int rc, CancellationToken cancellationToken = default) => Check(_database, rc, cancellationToken);
+
+    private static void Check(sqlite3? database, int rc, CancellationToken cancellationToken)
     {
-        var rc = SqliteNative.sqlite3_step(handle);
-        return rc == raw.SQLITE_ROW || (rc != raw.SQLITE_DONE && StepAgain(statement, rc, first, cancellationToken));
+        if (rc == raw.SQLITE_OK) return;
+        // Interrupted by a cancel: the run was cancelled, not failed.
+        cancellationToken.ThrowIfCancellationRequested();
+        SqliteException.ThrowExceptionForRC(rc, database);
     }
 
-    private bool StepAgain(sqlite3_stmt statement, int rc, bool first, CancellationToken cancellationToken)
+    // Calls SQLite again while a writer holds the file (busy or locked), up to the timeout; a cancel ends the wait.
+    private static int Patiently(Func<int> call, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
-        while (first && rc is raw.SQLITE_BUSY or raw.SQLITE_LOCKED && Stopwatch.GetElapsedTime(started) < BusyTimeout)
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (true)
         {
+            var rc = call();
+            if (rc is not (raw.SQLITE_BUSY or raw.SQLITE_LOCKED) || System.Diagnostics.Stopwatch.GetElapsedTime(started) >= BusyTimeout) return rc;
+            cancellationToken.WaitHandle.WaitOne(50);
             cancellationToken.ThrowIfCancellationRequested();
-            raw.sqlite3_reset(statement);
-            Thread.Sleep(50);
-            rc = raw.sqlite3_step(statement);
-            if (rc == raw.SQLITE_ROW) return true;
-            if (rc == raw.SQLITE_DONE) return false;
         }
-        Check(rc);
-        return false;
-    }
-
-    private void Check(int rc)
-    {
-        if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, _database);
     }
 }

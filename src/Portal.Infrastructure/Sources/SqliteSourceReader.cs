@@ -53,16 +53,10 @@ public sealed class SqliteSourceReader : ISourceReader
     public async IAsyncEnumerable<RowBatch> ReadAsync(string table, IReadOnlyList<SourceColumn> columns, CursorRange? range, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var connection = await OpenAsync(cancellationToken);
-        string encoding;
-        await using (var pragma = connection.CreateCommand())
-        {
-            pragma.CommandText = "PRAGMA encoding";
-            encoding = (string?)await pragma.ExecuteScalarAsync(cancellationToken) ?? "UTF-8";
-        }
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {string.Join(", ", columns.Select(c => Quote(c.Name)))} FROM {Quote(table)}" + Where(command, range);
         if (range is not null) command.CommandText += $" ORDER BY {Quote(range.Column)}";
-        var rows = new SqliteRows(_path, command.CommandText, command.Parameters, columns.Select(c => c.Kind).ToArray(), encoding == "UTF-8");
+        var rows = new SqliteRows(_path, command.CommandText, command.Parameters, columns.Select(c => c.Kind).ToArray());
         await foreach (var batch in BatchPipe.ReadAsync(columns.Count, rows.ProduceAsync, cancellationToken)) yield return batch;
     }
 
