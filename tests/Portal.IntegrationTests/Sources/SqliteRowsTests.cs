@@ -117,19 +117,24 @@ public sealed class SqliteRowsTests : IDisposable
         Assert.Equal(Values.Length + 2500, index);
     }
 
+    // A writer's transaction holding the file (one row written, not committed).
+    private static SqliteConnection Lock(string path)
+    {
+        var writer = new SqliteConnection($"Data Source={path};Pooling=False");
+        writer.Open();
+        using var exclusive = writer.CreateCommand();
+        exclusive.CommandText = "BEGIN EXCLUSIVE; INSERT INTO t (i) VALUES (-1);";
+        exclusive.ExecuteNonQuery();
+        return writer;
+    }
+
     [Fact]
     public async Task A_file_locked_by_a_writer_is_waited_for_and_then_read_whole()
     {
         var path = Create(Path.Combine(_folder, "locked.db"), "UTF-8");
         await using var reader = new SqliteSourceReader(path);
         var columns = await reader.ColumnsAsync("t", default);
-        using var writer = new SqliteConnection($"Data Source={path};Pooling=False");
-        writer.Open();
-        using (var exclusive = writer.CreateCommand())
-        {
-            exclusive.CommandText = "BEGIN EXCLUSIVE; INSERT INTO t (i) VALUES (-1);";
-            exclusive.ExecuteNonQuery();
-        }
+        using var writer = Lock(path);
         var release = Task.Run(async () =>
         {
             await Task.Delay(700);
@@ -150,11 +155,7 @@ public sealed class SqliteRowsTests : IDisposable
         var path = Create(Path.Combine(_folder, "held.db"), "UTF-8");
         await using var reader = new SqliteSourceReader(path);
         var columns = await reader.ColumnsAsync("t", default);
-        using var writer = new SqliteConnection($"Data Source={path};Pooling=False");
-        writer.Open();
-        using var exclusive = writer.CreateCommand();
-        exclusive.CommandText = "BEGIN EXCLUSIVE; INSERT INTO t (i) VALUES (-1);";
-        exclusive.ExecuteNonQuery();
+        using var writer = Lock(path);
 
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
         var clock = System.Diagnostics.Stopwatch.StartNew();
