@@ -37,8 +37,11 @@ public static class FileFormats
     {
         Fastest => 1,
         Smallest => 9,
-        _ => 5,
+        _ => OptimalLevel,
     };
+
+    /// <summary>zlib's level of <see cref="Optimal"/>, the default.</summary>
+    public const int OptimalLevel = 5;
 
     /// <summary>The <c>{extension}</c> of a format and compression: <c>csv.gz</c>, <c>ndjson</c>, <c>parquet</c>…</summary>
     public static string Extension(string format, string compression)

@@ -42,7 +42,7 @@ public sealed class NdjsonRowWriter : IRowWriter
             _buffer.Write(_keys[i]);
             WriteCell(batch, row, i);
         }
-        _buffer.Write(_keys.Length == 0 ? "{}\n"u8 : "}\n"u8);
+        _buffer.Write("}\n"u8);
         return _buffer.WrittenCount >= FlushAt ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
     }
 

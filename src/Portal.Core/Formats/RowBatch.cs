@@ -87,6 +87,14 @@ public sealed class RowBatch
         Count++;
     }
 
+    /// <summary>A batch of one row of values (see <see cref="AddRow(ReadOnlySpan{object?})"/>), for code off the hot path.</summary>
+    public static RowBatch Of(params object?[] values)
+    {
+        var batch = new RowBatch(values.Length, 1);
+        batch.AddRow(values);
+        return batch;
+    }
+
     /// <summary>Adds a row of values: long, int, double, float, decimal, string, bool, DateOnly, DateTime, DateTimeOffset, byte[], Guid or null.</summary>
     public void AddRow(ReadOnlySpan<object?> values)
     {

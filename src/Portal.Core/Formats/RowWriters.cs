@@ -12,12 +12,8 @@ public static class RowWriters
     };
 
     /// <summary>Writes one row of values (see <see cref="RowBatch.AddRow(ReadOnlySpan{object?})"/>), off the hot path.</summary>
-    public static ValueTask WriteRowAsync(this IRowWriter writer, object?[] row, CancellationToken cancellationToken)
-    {
-        var batch = new RowBatch(row.Length, 1);
-        batch.AddRow(row);
-        return writer.WriteRowAsync(batch, 0, cancellationToken);
-    }
+    public static ValueTask WriteRowAsync(this IRowWriter writer, object?[] row, CancellationToken cancellationToken) =>
+        writer.WriteRowAsync(RowBatch.Of(row), 0, cancellationToken);
 
     public static string ContentType(string format, string compression) => compression == FileFormats.Gzip
         ? "application/gzip"

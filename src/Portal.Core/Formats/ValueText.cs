@@ -5,11 +5,17 @@ using System.Globalization;
 /// <summary>The text forms shared by csv and json: invariant numbers, RFC 3339 UTC times, ISO dates, base64 blobs.</summary>
 public static class ValueText
 {
-    public static string Timestamp(DateTime value) =>
-        (value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value).ToString(value.Millisecond == 0 && value.Ticks % TimeSpan.TicksPerSecond == 0
-            ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+    // A time of whole seconds without a fraction; dates ISO.
+    private const string WholeSeconds = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+    private const string WithFraction = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'";
+    private const string IsoDate = "yyyy-MM-dd";
 
-    public static string Date(DateOnly value) => value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string TimestampFormat(DateTime value) => value.Ticks % TimeSpan.TicksPerSecond == 0 ? WholeSeconds : WithFraction;
+
+    public static string Timestamp(DateTime value) =>
+        (value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value).ToString(TimestampFormat(value), CultureInfo.InvariantCulture);
+
+    public static string Date(DateOnly value) => value.ToString(IsoDate, CultureInfo.InvariantCulture);
 
     public static string Decimal(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -57,11 +63,10 @@ public static class ValueText
                 written = text.Length;
                 return true;
             case CellKind.Date:
-                return batch.Date(row, column).TryFormat(destination, out written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                return batch.Date(row, column).TryFormat(destination, out written, IsoDate, CultureInfo.InvariantCulture);
             case CellKind.Timestamp:
                 var t = batch.Timestamp(row, column);
-                return t.TryFormat(destination, out written, t.Ticks % TimeSpan.TicksPerSecond == 0
-                    ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+                return t.TryFormat(destination, out written, TimestampFormat(t), CultureInfo.InvariantCulture);
             default:
                 throw new ArgumentException($"A {batch.Kind(row, column)} cell is written as its bytes.", nameof(column));
         }

@@ -14,7 +14,7 @@ using Portal.Core.Formats;
 /// </summary>
 public sealed class PartRoller(
     Func<int, IObjectUpload> start, IReadOnlyList<SourceColumn> columns, string format, string compression, long maxPartBytes,
-    int level = 5, BlockBudget? budget = null) : IAsyncDisposable
+    int level = FileFormats.OptimalLevel, BlockBudget? budget = null) : IAsyncDisposable
 {
     private readonly List<PartFile> _files = [];
     private IObjectUpload? _upload;
@@ -37,12 +37,7 @@ public sealed class PartRoller(
     public IObjectUpload? Current => _upload;
 
     /// <summary>Writes one row of values (see <see cref="RowBatch.AddRow(ReadOnlySpan{object?})"/>), off the hot path.</summary>
-    public ValueTask WriteRowAsync(object?[] row, CancellationToken cancellationToken)
-    {
-        var batch = new RowBatch(row.Length, 1);
-        batch.AddRow(row);
-        return WriteRowAsync(batch, 0, cancellationToken);
-    }
+    public ValueTask WriteRowAsync(object?[] row, CancellationToken cancellationToken) => WriteAsync(RowBatch.Of(row), cancellationToken);
 
     /// <summary>Writes every row of a batch, rolling parts between rows.</summary>
     public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken)
@@ -54,15 +49,6 @@ public sealed class PartRoller(
             await pending;
             if (NeedsDecision) await DecideAsync(cancellationToken);
         }
-    }
-
-    public async ValueTask WriteRowAsync(RowBatch batch, int row, CancellationToken cancellationToken)
-    {
-        if (_writer is null) Open();
-        await _writer!.WriteRowAsync(batch, row, cancellationToken);
-        _partRows++;
-        Rows++;
-        if (NeedsDecision) await DecideAsync(cancellationToken);
     }
 
     // Rows up to the next one after which the roll must be decided (or whose write must be awaited), without a state

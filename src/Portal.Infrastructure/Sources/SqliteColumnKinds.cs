@@ -88,7 +88,7 @@ public static class SqliteColumnKinds
     }
 
     // The general route: the shortest round-trip text read as a decimal (none past decimal's range).
-    internal static decimal? RoundTrip(double d)
+    private static decimal? RoundTrip(double d)
     {
         Span<char> text = stackalloc char[32];
         return double.IsFinite(d) && d.TryFormat(text, out var written, "R", CultureInfo.InvariantCulture)
@@ -99,20 +99,6 @@ public static class SqliteColumnKinds
     /// SQLite's own text for a time (<c>datetime()</c>: <c>2025-04-14 11:23:45</c>, or with a <c>T</c>) read digit by digit;
     /// anything else goes through the general parser.
     /// </summary>
-    public static bool TryParseSqliteTime(string s, out DateTime value)
-    {
-        value = default;
-        if (s.Length != 19) return false;
-        Span<byte> ascii = stackalloc byte[19];
-        for (var i = 0; i < 19; i++)
-        {
-            if (s[i] > 127) return false;
-            ascii[i] = (byte)s[i];
-        }
-        return TryParseSqliteTime(ascii, out value);
-    }
-
-    /// <inheritdoc cref="TryParseSqliteTime(string, out DateTime)"/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseSqliteTime(ReadOnlySpan<byte> s, out DateTime value)
     {

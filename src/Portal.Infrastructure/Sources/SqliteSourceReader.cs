@@ -52,8 +52,8 @@ public sealed class SqliteSourceReader : ISourceReader
 
     public async IAsyncEnumerable<RowBatch> ReadAsync(string table, IReadOnlyList<SourceColumn> columns, CursorRange? range, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
+        // The command only carries the SQL and its parameters: the rows are read on a connection of their own (SqliteRows).
+        await using var command = _connection.CreateCommand();
         command.CommandText = $"SELECT {string.Join(", ", columns.Select(c => Quote(c.Name)))} FROM {Quote(table)}" + Where(command, range);
         if (range is not null) command.CommandText += $" ORDER BY {Quote(range.Column)}";
         var rows = new SqliteRows(_path, command.CommandText, command.Parameters, columns.Select(c => c.Kind).ToArray());

@@ -17,7 +17,7 @@ public sealed class SqliteTimeTests
         {
             var text = t.ToString(withT ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
             DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var general);
-            return SqliteColumnKinds.TryParseSqliteTime(text, out var fast) && fast == general && fast.Kind == DateTimeKind.Utc;
+            return SqliteColumnKinds.TryParseSqliteTime(System.Text.Encoding.UTF8.GetBytes(text), out var fast) && fast == general && fast.Kind == DateTimeKind.Utc;
         });
 
     [Theory]
@@ -29,7 +29,7 @@ public sealed class SqliteTimeTests
     [InlineData("2025-01-01 10:00:0x")]
     [InlineData("2025-01-01 10:00:00Z")]
     [InlineData("2025/01/01 10:00:00")]
-    public void Anything_else_is_left_to_the_general_parser(string text) => Assert.False(SqliteColumnKinds.TryParseSqliteTime(text, out _));
+    public void Anything_else_is_left_to_the_general_parser(string text) => Assert.False(SqliteColumnKinds.TryParseSqliteTime(System.Text.Encoding.UTF8.GetBytes(text), out _));
 
     [Fact]
     public void A_real_in_a_decimal_column_is_the_decimal_its_shortest_text_names() =>
